@@ -1,0 +1,232 @@
+/*
+ * falco/extract.h - the field extraction capability.
+ *
+ * Fields are a static const table (like Wireshark's hf_register_info):
+ *
+ *   static falco_rc gen_value(falco_extract *x, const falco_event *ev) {
+ *       uint64_t v;
+ *       FALCO_TRY(falco_event_payload_u64(ev, &v));
+ *       return falco_extract_u64(x, v);
+ *   }
+ *   static const falco_field gen_fields[] = {
+ *       { .name = "gen.value", .type = FALCO_FIELD_U64, .desc = "the value", .extract = gen_value },
+ *   };
+ *   FALCO_EXTRACT(gen, .fields = FALCO_LIST(gen_fields));
+ *
+ * The SDK generates get_fields' JSON from the table and validates the table at
+ * init (names, duplicates, argument flags) with a message naming the entry.
+ * The host asks one field per call; the SDK dispatches by index to the field's
+ * extract function, checks the argument against the declaration before the
+ * call, and checks every value's type against the field's type in the setter
+ * (always on, release builds too). An extractor that sets no value reports
+ * "no value for this event", which is not an error.
+ *
+ * Since: 0.1.0
+ */
+#ifndef FALCO_EXTRACT_H
+#define FALCO_EXTRACT_H
+
+#include <falco/base.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The extraction in progress (opaque): one field of one event. */
+typedef struct falco_extract falco_extract;
+
+/* Field value types; the values are the ABI's. */
+typedef enum falco_field_type {
+    FALCO_FIELD_U64 = 8,
+    FALCO_FIELD_STRING = 9,
+    FALCO_FIELD_RELTIME = 20, /* nanoseconds, u64 */
+    FALCO_FIELD_ABSTIME = 21, /* nanoseconds since the epoch, u64 */
+    FALCO_FIELD_BOOL = 25,
+    FALCO_FIELD_IPADDR = 40, /* 4 or 16 bytes, network order */
+    FALCO_FIELD_IPNET = 41   /* 4 or 16 bytes address, network order */
+} falco_field_type;
+
+/* What argument a field takes: `name[3]` (index) or `name[key]` (key). */
+typedef enum falco_field_arg {
+    FALCO_ARG_NONE = 0,
+    FALCO_ARG_INDEX = 1,
+    FALCO_ARG_KEY = 2
+} falco_field_arg;
+
+/* Field properties (bit flags). */
+#define FALCO_FIELD_HIDDEN 0x1u       /* "hidden": not shown in field lists */
+#define FALCO_FIELD_INFO 0x2u         /* "info" */
+#define FALCO_FIELD_CONVERSATION 0x4u /* "conversation" */
+
+typedef falco_rc (*falco_extract_fn)(falco_extract *x, const falco_event *ev);
+
+/* One field. Append-only. */
+typedef struct falco_field {
+    const char *name;       /* "plugin.field": letters, digits, '_', '.', '-'; unique */
+    falco_field_type type;
+    bool is_list;           /* the extractor may set several values */
+    falco_field_arg arg;    /* argument kind, FALCO_ARG_NONE by default */
+    bool arg_required;      /* the argument must be given (needs arg != NONE) */
+    const char *display;    /* optional display name */
+    const char *desc;       /* required */
+    unsigned properties;    /* FALCO_FIELD_HIDDEN | ... */
+    bool add_output;        /* suggested in Falco's output (API 3.8+) */
+    falco_extract_fn extract;
+    const void *data;       /* handed back by falco_extract_field_data(): one
+                               extractor can serve many fields */
+} falco_field;
+
+typedef struct falco_field_list {
+    const falco_field *items;
+    size_t count;
+} falco_field_list;
+
+typedef struct falco_event_type_list {
+    const uint16_t *items;
+    size_t count;
+} falco_event_type_list;
+
+/* .event_types = FALCO_EVENT_TYPES(322, 402) */
+#define FALCO_EVENT_TYPES(...) \
+    { (const uint16_t[]){__VA_ARGS__}, sizeof((const uint16_t[]){__VA_ARGS__}) / sizeof(uint16_t) }
+/* .sources = FALCO_SOURCES("gen", "json") */
+#define FALCO_SOURCES(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* Called once per event before the first field that asks for the per-event
+ * context (falco_extract_event_context): parse the event once into ctx (a
+ * zeroed block of event_context_size bytes) and reuse it for every field of
+ * the same event. Memory for the parse result comes from
+ * falco_extract_event_alloc(). A failure is remembered for the event: every
+ * field of it fails with the same message without calling this again. */
+typedef falco_rc (*falco_extract_prepare_fn)(falco_extract *x, const falco_event *ev, void *ctx);
+
+/* Internal: generated functions of the extract capability. */
+typedef struct falco__extract_fns {
+    uint16_t *(*get_extract_event_types)(uint32_t *numtypes, falco_abi_plugin_t *s);
+    const char *(*get_extract_event_sources)(void);
+    const char *(*get_fields)(void);
+    falco_abi_rc (*extract_fields)(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
+                                   const falco_abi_field_extract_input *in);
+} falco__extract_fns;
+
+/* What FALCO_EXTRACT's arguments initialize. Append-only. */
+typedef struct falco_extract_decl {
+    int falco__present;
+    falco_field_list fields; /* FALCO_LIST(fields); at least one */
+    /* Event sources the fields apply to (NULL-terminated). Default: the
+     * plugin's own event source if it has one, else every source. */
+    const char *const *sources;
+    /* Event types the fields apply to. Default: plugin events (322). */
+    falco_event_type_list event_types;
+    /* Per-event context (see falco_extract_prepare_fn). */
+    size_t event_context_size;
+    falco_extract_prepare_fn prepare_event;
+    /* The extractors report value offsets (falco_extract_offset); declares
+     * plugin API 3.11. */
+    bool value_offsets;
+    falco__extract_fns falco__fns;
+} falco_extract_decl;
+
+/* ---------------------------------------------------------------------------
+ * Inside an extractor
+ * ------------------------------------------------------------------------- */
+
+/* The plugin state, and the author's state (falco_plugin_state). */
+falco_plugin *falco_extract_plugin(const falco_extract *x);
+void *falco_extract_state(const falco_extract *x);
+
+/* The field being extracted, its index in the table and its .data. */
+const falco_field *falco_extract_field(const falco_extract *x);
+uint32_t falco_extract_field_index(const falco_extract *x);
+const void *falco_extract_field_data(const falco_extract *x);
+
+/* The argument: whether one was given, and its value. The SDK has already
+ * checked that it matches the field's declaration. The key is owned by the
+ * host and valid during the call. */
+bool falco_extract_has_arg(const falco_extract *x);
+uint64_t falco_extract_arg_index(const falco_extract *x);
+const char *falco_extract_arg_key(const falco_extract *x);
+
+/* The per-event context: *ctx points to the block prepared by
+ * .prepare_event for this event (prepared now if it was not yet). Returns
+ * the prepare function's result (remembered for the event). FALCO_EMISUSE
+ * when the declaration has no event context. */
+falco_rc falco_extract_event_context(falco_extract *x, void **ctx);
+
+/* Memory that lives until the host moves to another event (for the parse
+ * result behind the event context). 16-byte aligned; NULL when out of memory. */
+void *falco_extract_event_alloc(falco_extract *x, size_t size);
+
+/* Memory that lives until the next extract call on this plugin state
+ * (e.g. to build a string value in place). NULL when out of memory. */
+void *falco_extract_alloc(falco_extract *x, size_t size);
+
+/* falco_error() for extractors: message for the host, then returns rc.
+ * The SDK prefixes "field '<name>': ". */
+falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...) FALCO_PRINTF(3, 4);
+
+/* ---------------------------------------------------------------------------
+ * Setting values. Each call adds one value; a second value on a non-list
+ * field, or a value of the wrong type, is FALCO_ETYPE/FALCO_EMISUSE with a
+ * message naming the field. Values are copied unless the name says _ref.
+ * ------------------------------------------------------------------------- */
+
+/* For U64, RELTIME and ABSTIME fields. */
+falco_rc falco_extract_u64(falco_extract *x, uint64_t v);
+/* For STRING fields: s is copied (must be valid UTF-8 text without NUL). */
+falco_rc falco_extract_str(falco_extract *x, const char *s);
+/* For STRING fields: the first len bytes of s are copied and NUL-terminated. */
+falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len);
+/* For STRING fields, without a copy: s must stay valid until the next extract
+ * call on this plugin state (literals, plugin state, event-context memory). */
+falco_rc falco_extract_str_ref(falco_extract *x, const char *s);
+/* For BOOL fields. */
+falco_rc falco_extract_bool(falco_extract *x, bool v);
+/* For IPADDR and IPNET fields: 4 (IPv4) or 16 (IPv6) bytes in network order, copied. */
+falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len);
+/* Several values at once for list fields. */
+falco_rc falco_extract_u64_array(falco_extract *x, const uint64_t *v, size_t n);
+falco_rc falco_extract_str_array(falco_extract *x, const char *const *s, size_t n);
+
+/* Reports where in the event the value was read (start offset from the
+ * event's first byte, length). Recorded only when the host asked for offsets
+ * and the declaration sets .value_offsets; otherwise a no-op. */
+void falco_extract_offset(falco_extract *x, uint32_t start, uint32_t length);
+
+/* ---------------------------------------------------------------------------
+ * Declaration macro
+ * ------------------------------------------------------------------------- */
+uint16_t *falco__extract_event_types(const falco_plugin_decl *d, uint32_t *n);
+const char *falco__extract_event_sources(const falco_plugin_decl *d);
+const char *falco__extract_get_fields(const falco_plugin_decl *d);
+falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
+                                   const falco_abi_field_extract_input *in);
+
+#define FALCO__EXTRACT_LIST(X, id)                                                                  \
+    X(id, uint16_t *, get_extract_event_types, (uint32_t * n, falco_abi_plugin_t * s),              \
+      (void)s; return falco__extract_event_types(FALCO__DECL(id), n))                               \
+    X(id, const char *, get_extract_event_sources, (void),                                          \
+      return falco__extract_event_sources(FALCO__DECL(id)))                                         \
+    X(id, const char *, get_fields, (void), return falco__extract_get_fields(FALCO__DECL(id)))      \
+    X(id, falco_abi_rc, extract_fields,                                                             \
+      (falco_abi_plugin_t * s, const falco_abi_event_input *evt, const falco_abi_field_extract_input *in), \
+      return falco__extract_fields(s, evt, in))
+
+/* Declares the field extraction capability of plugin `id` (after
+ * FALCO_PLUGIN(id, ...)). The arguments are designated initializers of
+ * falco_extract_decl. */
+#define FALCO_EXTRACT(id, ...)                                                                      \
+    FALCO__EXTRACT_LIST(FALCO__PROTO, id)                                                           \
+    static struct falco_extract_decl id##__falco_extract = {                                        \
+        .falco__present = 1,                                                                        \
+        .falco__fns = {FALCO__FN_NAME(id, get_extract_event_types),                                 \
+                       FALCO__FN_NAME(id, get_extract_event_sources), FALCO__FN_NAME(id, get_fields), \
+                       FALCO__FN_NAME(id, extract_fields)},                                         \
+        __VA_ARGS__};                                                                               \
+    FALCO__EXTRACT_LIST(FALCO__DEFINE, id)                                                          \
+    struct falco__extract_##id##_declared_once
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FALCO_EXTRACT_H */

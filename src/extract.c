@@ -1,0 +1,346 @@
+/* The extract capability: dispatch by field index, argument checks, typed
+ * value setters with the per-call arena, the per-event context and value
+ * offsets. This is the hottest path of a plugin: libsinsp calls
+ * extract_fields with one field per call for every event and rule field. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const size_t kind_size[] = {0, sizeof(uint64_t), sizeof(const char *), sizeof(falco_abi_bool),
+                                   sizeof(falco_abi_byte_buffer)};
+static const char *const kind_name[] = {"?", "u64", "string", "bool", "ip address"};
+
+void falco__extract_init(falco_plugin *p) {
+    p->extract.p = p;
+    p->extract.xd = p->decl->falco__extract;
+}
+
+void falco__extract_free(falco_plugin *p) {
+    falco__arena_free(&p->extract.call_arena);
+    falco__arena_free(&p->extract.event_arena);
+}
+
+uint16_t *falco__extract_event_types(const falco_plugin_decl *d, uint32_t *n) {
+    falco__runtime *rt = falco__runtime_get(d);
+    if (!rt || !rt->event_types) {
+        *n = 0;
+        return NULL;
+    }
+    *n = rt->num_event_types;
+    return rt->event_types;
+}
+
+const char *falco__extract_event_sources(const falco_plugin_decl *d) {
+    falco__runtime *rt = falco__runtime_get(d);
+    return rt ? rt->sources_json : NULL;
+}
+
+const char *falco__extract_get_fields(const falco_plugin_decl *d) {
+    falco__runtime *rt = falco__runtime_get(d);
+    /* An invalid table still answers with valid JSON; init reports why. */
+    return rt && rt->fields_json ? rt->fields_json : "[]";
+}
+
+falco_plugin *falco_extract_plugin(const falco_extract *x) {
+    return x->p;
+}
+
+void *falco_extract_state(const falco_extract *x) {
+    return x->p->state;
+}
+
+const falco_field *falco_extract_field(const falco_extract *x) {
+    return x->field;
+}
+
+uint32_t falco_extract_field_index(const falco_extract *x) {
+    return x->field_index;
+}
+
+const void *falco_extract_field_data(const falco_extract *x) {
+    return x->field->data;
+}
+
+bool falco_extract_has_arg(const falco_extract *x) {
+    return x->req->arg_present != 0;
+}
+
+uint64_t falco_extract_arg_index(const falco_extract *x) {
+    return x->req->arg_index;
+}
+
+const char *falco_extract_arg_key(const falco_extract *x) {
+    return x->req->arg_present ? x->req->arg_key : NULL;
+}
+
+void *falco_extract_alloc(falco_extract *x, size_t size) {
+    return falco__arena_alloc(&x->call_arena, size);
+}
+
+void *falco_extract_event_alloc(falco_extract *x, size_t size) {
+    return falco__arena_alloc(&x->event_arena, size);
+}
+
+falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...) {
+    falco_plugin *p = x->p;
+    int n = snprintf(p->last_error, sizeof p->last_error, "field '%s': ", x->field->name);
+    if (n < 0 || (size_t)n >= sizeof p->last_error)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->last_error + n, sizeof p->last_error - (size_t)n, fmt, ap);
+    va_end(ap);
+    p->error_set = true;
+    return rc;
+}
+
+falco_rc falco_extract_event_context(falco_extract *x, void **ctx) {
+    const falco_extract_decl *xd = x->xd;
+    *ctx = NULL;
+    if (!xd->event_context_size)
+        return falco_extract_error(x, FALCO_EMISUSE,
+                                   "falco_extract_event_context: the declaration has no .event_context_size");
+    const falco_abi_event_input *ev = x->ev;
+    if (x->ctx_state == 0 || x->ctx_evtnum != ev->evtnum || x->ctx_evt != (const void *)ev->evt) {
+        falco__arena_reset(&x->event_arena);
+        x->ctx_evtnum = ev->evtnum;
+        x->ctx_evt = ev->evt;
+        x->ctx_error = NULL;
+        x->ctx = falco__arena_alloc(&x->event_arena, xd->event_context_size);
+        if (!x->ctx) {
+            x->ctx_state = 0;
+            return falco_extract_error(x, FALCO_ENOMEM, "out of memory for the event context");
+        }
+        memset(x->ctx, 0, xd->event_context_size);
+        falco_rc rc = FALCO_OK;
+        if (xd->prepare_event) {
+            bool had_error = x->p->error_set;
+            x->p->error_set = false;
+            rc = xd->prepare_event(x, ev, x->ctx);
+            if (rc != FALCO_OK) {
+                falco__default_error(x->p, rc, "prepare_event");
+                x->ctx_error = falco__arena_strdup(&x->event_arena, x->p->last_error);
+            }
+            x->p->error_set = x->p->error_set || had_error;
+        }
+        x->ctx_rc = rc;
+        x->ctx_state = rc == FALCO_OK ? 1 : 2;
+    } else if (x->ctx_state == 2) {
+        /* Same event, already failed: repeat its message without re-parsing. */
+        falco_error(x->p, x->ctx_rc, "%s", x->ctx_error ? x->ctx_error : "prepare_event failed");
+    }
+    if (x->ctx_state == 1)
+        *ctx = x->ctx;
+    return x->ctx_rc;
+}
+
+/* ---- setters ---- */
+
+static falco_rc kind_error(falco_extract *x, uint8_t kind) {
+    return falco_extract_error(x, FALCO_ETYPE, "a %s value was set on a field of type %s", kind_name[kind],
+                               kind_name[x->kind]);
+}
+
+/* Returns where to store the next value, growing the values array in the
+ * call arena; NULL with an error set on misuse or out of memory. */
+static void *value_slot(falco_extract *x, uint8_t kind) {
+    if (kind != x->kind) {
+        kind_error(x, kind);
+        return NULL;
+    }
+    size_t es = kind_size[kind];
+    if (x->count == 0 && x->single) {
+        x->values = x->inline_value;
+        x->cap = 1;
+    }
+    if (x->count > 0 && !x->field->is_list) {
+        falco_extract_error(x, FALCO_EMISUSE, "a second value was set on a field that is not a list");
+        return NULL;
+    }
+    if (x->count == x->cap) {
+        uint32_t cap = x->cap ? x->cap * 2 : 4;
+        void *grown = falco__arena_alloc(&x->call_arena, cap * es);
+        if (!grown) {
+            falco_extract_error(x, FALCO_ENOMEM, "out of memory for %u values", cap);
+            return NULL;
+        }
+        if (x->count)
+            memcpy(grown, x->values, x->count * es);
+        x->values = grown;
+        x->cap = cap;
+    }
+    return (unsigned char *)x->values + es * x->count++;
+}
+
+falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
+    /* Fast path: the first value of a single-field call goes inline. */
+    if (x->kind == FALCO__KIND_U64 && x->count == 0 && x->single) {
+        memcpy(x->inline_value, &v, sizeof v);
+        x->values = x->inline_value;
+        x->count = x->cap = 1; /* cap: a list field grows out of the inline slot */
+        return FALCO_OK;
+    }
+    void *slot = value_slot(x, FALCO__KIND_U64);
+    if (!slot)
+        return FALCO_ETYPE;
+    memcpy(slot, &v, sizeof v);
+    return FALCO_OK;
+}
+
+falco_rc falco_extract_bool(falco_extract *x, bool v) {
+    void *slot = value_slot(x, FALCO__KIND_BOOL);
+    if (!slot)
+        return FALCO_ETYPE;
+    falco_abi_bool b = v ? 1 : 0;
+    memcpy(slot, &b, sizeof b);
+    return FALCO_OK;
+}
+
+falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
+    if (!s)
+        return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
+    if (x->kind == FALCO__KIND_STR && x->count == 0 && x->single) {
+        memcpy(x->inline_value, &s, sizeof s);
+        x->values = x->inline_value;
+        x->count = x->cap = 1;
+        return FALCO_OK;
+    }
+    void *slot = value_slot(x, FALCO__KIND_STR);
+    if (!slot)
+        return FALCO_ETYPE;
+    memcpy(slot, &s, sizeof s);
+    return FALCO_OK;
+}
+
+falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
+    if (x->kind != FALCO__KIND_STR)
+        return kind_error(x, FALCO__KIND_STR);
+    if (!s && len)
+        return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
+    if (len && memchr(s, '\0', len))
+        return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
+    char *copy = falco__arena_alloc(&x->call_arena, len + 1);
+    if (!copy)
+        return falco_extract_error(x, FALCO_ENOMEM, "out of memory for a %zu-byte string", len);
+    if (len)
+        memcpy(copy, s, len);
+    copy[len] = '\0';
+    return falco_extract_str_ref(x, copy);
+}
+
+falco_rc falco_extract_str(falco_extract *x, const char *s) {
+    if (!s)
+        return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
+    return falco_extract_strn(x, s, strlen(s));
+}
+
+falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
+    if (x->kind != FALCO__KIND_BUF)
+        return kind_error(x, FALCO__KIND_BUF);
+    if (len != 4 && len != 16)
+        return falco_extract_error(x, FALCO_EINVAL, "an IP address is 4 or 16 bytes, not %u", len);
+    void *copy = falco__arena_alloc(&x->call_arena, len);
+    if (!copy)
+        return falco_extract_error(x, FALCO_ENOMEM, "out of memory");
+    memcpy(copy, addr, len);
+    void *slot = value_slot(x, FALCO__KIND_BUF);
+    if (!slot)
+        return FALCO_ETYPE;
+    falco_abi_byte_buffer buf = {.len = len, .ptr = copy};
+    memcpy(slot, &buf, sizeof buf);
+    return FALCO_OK;
+}
+
+falco_rc falco_extract_u64_array(falco_extract *x, const uint64_t *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        FALCO_TRY(falco_extract_u64(x, v[i]));
+    return FALCO_OK;
+}
+
+falco_rc falco_extract_str_array(falco_extract *x, const char *const *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        FALCO_TRY(falco_extract_str(x, s[i]));
+    return FALCO_OK;
+}
+
+void falco_extract_offset(falco_extract *x, uint32_t start, uint32_t length) {
+    x->offset_set = true;
+    x->offset_start = start;
+    x->offset_length = length;
+}
+
+/* ---- dispatch ---- */
+
+static falco_rc check_request(falco_extract *x, const falco_abi_extract_field *f) {
+    const falco_field *fd = x->field;
+    if (f->arg_present) {
+        if (fd->arg == FALCO_ARG_NONE)
+            return falco_extract_error(x, FALCO_EINVAL, "takes no argument");
+        if (fd->arg == FALCO_ARG_KEY && (!f->arg_key || !*f->arg_key))
+            return falco_extract_error(x, FALCO_EINVAL, "needs a key argument, e.g. %s[name]", fd->name);
+    } else if (fd->arg_required) {
+        return falco_extract_error(x, FALCO_EINVAL, "needs an argument, e.g. %s[%s]", fd->name,
+                                   fd->arg == FALCO_ARG_INDEX ? "0" : "name");
+    }
+    return FALCO_OK;
+}
+
+falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
+                                   const falco_abi_field_extract_input *in) {
+    falco_plugin *p = s;
+    falco_extract *x = &p->extract;
+    const falco_extract_decl *xd = x->xd;
+    const uint8_t *kinds = p->rt->field_kinds;
+    p->error_set = false;
+    p->current = &x->call_arena;
+    falco__arena_reset(&x->call_arena);
+    x->ev = evt;
+    x->single = in->num_fields == 1;
+    /* value_offsets exists in the input of hosts from API 3.11 on only. */
+    falco_abi_extract_value_offsets *offs = (xd->value_offsets && p->rt->api_minor >= 11) ? in->value_offsets : NULL;
+    if (offs) {
+        offs->start = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
+        offs->length = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
+        if (!offs->start || !offs->length) {
+            falco_error(p, FALCO_ENOMEM, "extract: out of memory");
+            return FALCO_ABI_RC_FAILURE;
+        }
+    }
+    for (uint32_t i = 0; i < in->num_fields; i++) {
+        falco_abi_extract_field *f = &in->fields[i];
+        x->req = f;
+        x->field_index = f->field_id;
+        if (f->field_id >= xd->fields.count) {
+            falco_error(p, FALCO_EINVAL, "extract: field id %u is out of range (the plugin has %zu fields)",
+                        f->field_id, xd->fields.count);
+            return FALCO_ABI_RC_FAILURE;
+        }
+        x->field = &xd->fields.items[f->field_id];
+        x->kind = kinds[f->field_id];
+        x->count = 0;
+        x->cap = 0;
+        x->values = NULL;
+        x->offset_set = false;
+        falco_rc rc = check_request(x, f);
+        if (rc == FALCO_OK)
+            rc = x->field->extract(x, evt);
+        if (rc != FALCO_OK) {
+            if (!p->error_set) {
+                const char *detail = falco__take_detail();
+                snprintf(p->last_error, sizeof p->last_error, "field '%s' on event #%llu: %s%s%s", x->field->name,
+                         (unsigned long long)evt->evtnum, falco_rc_message(rc), *detail ? ": " : "", detail);
+            }
+            f->res_len = 0;
+            return FALCO_ABI_RC_FAILURE;
+        }
+        f->res.u64 = x->values;
+        f->res_len = x->count;
+        if (offs) {
+            offs->start[i] = x->offset_set ? x->offset_start : 0;
+            offs->length[i] = x->offset_set ? x->offset_length : 0;
+        }
+    }
+    return FALCO_ABI_RC_SUCCESS;
+}

@@ -1,0 +1,148 @@
+/*
+ * src/internal.h - SDK internals shared by the source files. Not installed.
+ */
+#ifndef FALCO_SRC_INTERNAL_H
+#define FALCO_SRC_INTERNAL_H
+
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <falco/plugin.h>
+
+#define FALCO__ERRLEN FALCO_ABI_MAX_ERRLEN
+
+/* ---- arena: bump allocation in chunks, reset keeps the largest chunk ---- */
+typedef struct falco__arena_chunk {
+    struct falco__arena_chunk *next;
+    size_t size;
+    size_t used;
+    alignas(16) unsigned char data[];
+} falco__arena_chunk;
+typedef struct falco__arena {
+    falco__arena_chunk *head;
+} falco__arena;
+
+void *falco__arena_alloc(falco__arena *a, size_t size);
+void falco__arena_reset_slow(falco__arena *a);
+/* Inline because hot paths reset an arena they usually did not use. */
+static inline void falco__arena_reset(falco__arena *a) {
+    if (a->head && (a->head->used || a->head->next))
+        falco__arena_reset_slow(a);
+}
+void falco__arena_free(falco__arena *a);
+char *falco__arena_strdup(falco__arena *a, const char *s);
+
+/* ---- string builder (falco_strbuf) ---- */
+struct falco_strbuf {
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+void falco__strbuf_reset(falco_strbuf *sb);
+void falco__strbuf_free(falco_strbuf *sb);
+
+/* ---- per-declaration runtime, computed once per process ---- */
+typedef struct falco__runtime {
+    char api_version[24];      /* declared plugin API version */
+    unsigned api_minor;        /* its minor, for feature gates */
+    char decl_error[512];      /* non-empty: the declaration is invalid */
+    char *fields_json;         /* get_fields */
+    char *schema_json;         /* get_init_schema (declarative config) */
+    char *sources_json;        /* get_extract_event_sources, NULL = all */
+    uint16_t *event_types;     /* get_extract_event_types */
+    uint32_t num_event_types;
+    bool syscall_events;       /* parses/extracts codes other than plugin events */
+    uint8_t *field_kinds;      /* per field: value storage class */
+    struct falco__runtime *next_runtime;
+    struct falco__runtime **slot; /* the declaration's pointer to this */
+} falco__runtime;
+
+/* The runtime of d, computed on first use (thread-safe). NULL only when out
+ * of memory. */
+falco__runtime *falco__runtime_get(const falco_plugin_decl *d);
+
+/* Value storage classes of fields (element size of the result array). */
+enum { FALCO__KIND_U64 = 1, FALCO__KIND_STR, FALCO__KIND_BOOL, FALCO__KIND_BUF };
+
+/* ---- extraction state, embedded in the plugin state ---- */
+struct falco_extract {
+    falco_plugin *p;
+    const falco_extract_decl *xd;
+    const falco_field *field;
+    const falco_abi_extract_field *req;
+    const falco_abi_event_input *ev;
+    uint32_t field_index;
+    uint8_t kind;
+    bool single;        /* one field in this call: first value stored inline */
+    uint32_t count;     /* values set for the current field */
+    uint32_t cap;       /* capacity of values (elements) */
+    void *values;       /* array of count elements of the kind's size */
+    alignas(16) unsigned char inline_value[16];
+    bool offset_set;
+    uint32_t offset_start, offset_length;
+    falco__arena call_arena;  /* reset at every extract_fields call */
+    /* per-event context */
+    uint64_t ctx_evtnum;
+    const void *ctx_evt;
+    int ctx_state;            /* 0 none, 1 prepared, 2 failed */
+    falco_rc ctx_rc;
+    void *ctx;
+    char *ctx_error;
+    falco__arena event_arena; /* reset when the event changes */
+};
+
+/* ---- the plugin state handed to the host as ss_plugin_t ---- */
+struct falco_plugin {
+    const falco_plugin_decl *decl;
+    falco__runtime *rt;
+    void *state;
+    bool state_from_sdk;
+    bool init_called;
+    void *config;      /* decoded config struct, or NULL for raw configs */
+    char *config_str;  /* config as given */
+    falco_abi_owner_t *owner;
+    const char *(*get_owner_last_error)(falco_abi_owner_t *o);
+    falco_abi_log_fn log_fn;
+    /* errors */
+    char last_error[FALCO__ERRLEN];
+    bool error_set;        /* a message was recorded during the current call */
+    falco__arena *current; /* arena of the current host call (falco_plugin_scratch) */
+    /* per-function memory returned to the host */
+    struct falco_extract extract;
+    falco__arena misc_arena;   /* set_config, init */
+    falco__arena params_arena; /* list_open_params */
+    char *open_params_json;
+    falco_strbuf progress_text;
+    falco_strbuf event_text;
+    falco__arena metrics_arena;
+    falco_abi_metric *metrics;
+    uint32_t num_metrics, cap_metrics;
+};
+
+/* Error helpers. */
+void falco__begin_call(falco_plugin *p, falco__arena *arena);
+/* Writes "<what> failed: <rc message>" (+ thread-local detail) unless a
+ * message was recorded during the call; returns rc. */
+falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what);
+falco_abi_rc falco__to_abi_rc(falco_rc rc);
+void falco__set_error(falco_plugin *p, const char *fmt, ...) FALCO_PRINTF(2, 3);
+
+/* Thread-local detail for functions that have no plugin handle (event
+ * accessors): the default error message appends it. */
+void falco__set_detail(const char *fmt, ...) FALCO_PRINTF(1, 2);
+const char *falco__take_detail(void);
+
+/* Version strings "x.y.z". */
+bool falco__parse_semver(const char *s, unsigned *major, unsigned *minor, unsigned *patch);
+
+/* Extraction state lifecycle. */
+void falco__extract_init(falco_plugin *p);
+void falco__extract_free(falco_plugin *p);
+
+/* Event schema version of the compiled event table. */
+const char *falco__event_schema_version(void);
+
+#endif /* FALCO_SRC_INTERNAL_H */
