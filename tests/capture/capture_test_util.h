@@ -1,0 +1,97 @@
+/*
+ * capture_test_util.h - helpers shared by the capture tests: locating the
+ * reference captures, loading them (decompressed) into memory, and an
+ * independent block walk (not using the reader) to cross-check it.
+ */
+#ifndef CAPTURE_TEST_UTIL_H
+#define CAPTURE_TEST_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include <zlib.h>
+
+static inline const char *capture_path(const char *name)
+{
+    static char buf[4096];
+    const char *dir = getenv("FALCO_SHARED_DIR");
+    snprintf(buf, sizeof buf, "%s/captures/%s", dir ? dir : "/work/shared", name);
+    return buf;
+}
+
+/* Reads a whole file (gunzipping it when gzip'd) into a malloc'd buffer. */
+static inline uint8_t *capture_load(const char *path, size_t *len)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        int got = gzread(f, buf + n, (unsigned)(cap - n));
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    gzclose(f);
+    *len = n;
+    return buf;
+}
+
+/* Reads a file's raw bytes (no decompression). */
+static inline uint8_t *capture_load_raw(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *len = 0;
+    uint8_t *buf = malloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    return buf;
+}
+
+static inline uint32_t capture_ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Block boundaries of a plain capture in memory, found by following the
+ * header lengths. Returns the number of blocks (<= max). */
+static inline size_t capture_walk(const uint8_t *d, size_t len, size_t *offs, uint32_t *types, size_t max)
+{
+    size_t off = 0, n = 0;
+    while (off + 8 <= len && n < max) {
+        uint32_t bl = capture_ld32(d + off + 4);
+        offs[n] = off;
+        types[n] = capture_ld32(d + off);
+        n++;
+        if (bl < 12)
+            break;
+        off += bl;
+    }
+    return n;
+}
+
+static inline char *capture_tmp_path(const char *tag)
+{
+    static char buf[4096];
+    const char *dir = getenv("FALCO_BUILD_DIR");
+    snprintf(buf, sizeof buf, "%s/capture_test_%s_%ld.scap", dir ? dir : "/tmp", tag, (long)getpid());
+    return buf;
+}
+
+#endif
