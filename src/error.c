@@ -41,16 +41,23 @@ falco_abi_rc falco__to_abi_rc(falco_rc rc) {
     }
 }
 
+/* The detail is keyed by the event it is about, so an accessor failure the
+ * author handled cannot decorate a later, unrelated error; read once. */
 static _Thread_local char falco__detail[256];
+static _Thread_local const void *falco__detail_key;
 
-void falco__set_detail(const char *fmt, ...) {
+void falco__set_detail(const void *key, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(falco__detail, sizeof falco__detail, fmt, ap);
     va_end(ap);
+    falco__detail_key = key;
 }
 
-const char *falco__take_detail(void) {
+const char *falco__take_detail(const void *key) {
+    if (!falco__detail[0] || falco__detail_key != key)
+        return "";
+    falco__detail_key = NULL; /* consumed: the text stays valid for the caller */
     return falco__detail;
 }
 
@@ -60,7 +67,6 @@ void falco__begin_call(falco_plugin *p, falco__arena *arena) {
     /* Calls that return no memory to the host share one scratch arena. */
     if (arena == &p->misc_arena)
         falco__arena_reset(arena);
-    falco__detail[0] = '\0';
 }
 
 falco_rc falco_verror(falco_plugin *p, falco_rc rc, const char *fmt, va_list ap) {
@@ -106,10 +112,10 @@ falco_rc falco_error_owner(falco_plugin *p, falco_rc rc, const char *fmt, ...) {
     return rc;
 }
 
-falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what) {
+falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what, const void *detail_key) {
     if (p->error_set)
         return rc;
-    const char *detail = falco__take_detail();
+    const char *detail = falco__take_detail(detail_key);
     snprintf(p->last_error, sizeof p->last_error, "%s failed: %s%s%s", what, falco_rc_message(rc),
              *detail ? ": " : "", detail);
     p->error_set = true;

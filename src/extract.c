@@ -17,6 +17,20 @@ void falco__extract_init(falco_plugin *p) {
     p->extract.xd = p->decl->falco__extract;
 }
 
+/* Caches what the hot path needs from the validated declaration (called
+ * once init knows the runtime is valid). */
+void falco__extract_ready(falco_plugin *p) {
+    falco_extract *x = &p->extract;
+    const falco_extract_decl *xd = x->xd;
+    if (!xd->falco__present)
+        return;
+    x->fields = xd->fields.items;
+    x->nfields = (uint32_t)xd->fields.count;
+    x->fields_rt = p->rt->fields_rt;
+    /* value_offsets exists in the input of hosts from API 3.11 on only. */
+    x->offsets_enabled = xd->value_offsets && p->rt->api_minor >= 11;
+}
+
 void falco__extract_free(falco_plugin *p) {
     falco__arena_free(&p->extract.call_arena);
     falco__arena_free(&p->extract.event_arena);
@@ -52,7 +66,7 @@ void *falco_extract_state(const falco_extract *x) {
 }
 
 const falco_field *falco_extract_field(const falco_extract *x) {
-    return x->field;
+    return &x->fields[x->field_index];
 }
 
 uint32_t falco_extract_field_index(const falco_extract *x) {
@@ -60,19 +74,19 @@ uint32_t falco_extract_field_index(const falco_extract *x) {
 }
 
 const void *falco_extract_field_data(const falco_extract *x) {
-    return x->field->data;
+    return x->fields[x->field_index].data;
 }
 
 bool falco_extract_has_arg(const falco_extract *x) {
-    return x->req->arg_present != 0;
+    return x->head.req->arg_present != 0;
 }
 
 uint64_t falco_extract_arg_index(const falco_extract *x) {
-    return x->req->arg_index;
+    return x->head.req->arg_index;
 }
 
 const char *falco_extract_arg_key(const falco_extract *x) {
-    return x->req->arg_present ? x->req->arg_key : NULL;
+    return x->head.req->arg_present ? x->head.req->arg_key : NULL;
 }
 
 void *falco_extract_alloc(falco_extract *x, size_t size) {
@@ -85,7 +99,7 @@ void *falco_extract_event_alloc(falco_extract *x, size_t size) {
 
 falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...) {
     falco_plugin *p = x->p;
-    int n = snprintf(p->last_error, sizeof p->last_error, "field '%s': ", x->field->name);
+    int n = snprintf(p->last_error, sizeof p->last_error, "field '%s': ", x->fields[x->field_index].name);
     if (n < 0 || (size_t)n >= sizeof p->last_error)
         n = 0;
     va_list ap;
@@ -120,7 +134,7 @@ falco_rc falco_extract_event_context(falco_extract *x, void **ctx) {
             x->p->error_set = false;
             rc = xd->prepare_event(x, ev, x->ctx);
             if (rc != FALCO_OK) {
-                falco__default_error(x->p, rc, "prepare_event");
+                falco__default_error(x->p, rc, "prepare_event", x->ev->evt);
                 x->ctx_error = falco__arena_strdup(&x->event_arena, x->p->last_error);
             }
             x->p->error_set = x->p->error_set || had_error;
@@ -136,86 +150,73 @@ falco_rc falco_extract_event_context(falco_extract *x, void **ctx) {
     return x->ctx_rc;
 }
 
-/* ---- setters ---- */
+/* ---- setters: the inline fast paths live in falco/extract.h ---- */
 
 static falco_rc kind_error(falco_extract *x, uint8_t kind) {
     return falco_extract_error(x, FALCO_ETYPE, "a %s value was set on a field of type %s", kind_name[kind],
-                               kind_name[x->kind]);
+                               kind_name[x->head.kind]);
 }
 
-/* Returns where to store the next value, growing the values array in the
- * call arena; NULL with an error set on misuse or out of memory. */
-static void *value_slot(falco_extract *x, uint8_t kind) {
-    if (kind != x->kind) {
-        kind_error(x, kind);
-        return NULL;
-    }
+/* Finds where to store the next value of the current field, growing the
+ * values array in the call arena: *slot, or an error code with a message. */
+static falco_rc value_slot(falco_extract *x, uint8_t kind, void **slot) {
+    falco__extract_head *h = &x->head;
+    if (kind != h->kind)
+        return kind_error(x, kind);
+    if (h->count > 0 && !x->fields[x->field_index].is_list)
+        return falco_extract_error(x, FALCO_EMISUSE, "a second value was set on a field that is not a list");
     size_t es = kind_size[kind];
-    if (x->count == 0 && x->single) {
-        x->values = x->inline_value;
-        x->cap = 1;
+    falco_abi_extract_field *req = h->req;
+    void *values = req->res.u64;
+    if (h->count == 0) {
+        bool inline_first = h->single && es <= sizeof h->first;
+        values = inline_first ? (void *)&h->first : NULL;
+        x->cap = inline_first ? 1 : 0;
+    } else if (values == (void *)&h->first) {
+        x->cap = 1; /* the first value went inline through a fast path */
     }
-    if (x->count > 0 && !x->field->is_list) {
-        falco_extract_error(x, FALCO_EMISUSE, "a second value was set on a field that is not a list");
-        return NULL;
-    }
-    if (x->count == x->cap) {
+    if (h->count == x->cap) {
         uint32_t cap = x->cap ? x->cap * 2 : 4;
         void *grown = falco__arena_alloc(&x->call_arena, cap * es);
-        if (!grown) {
-            falco_extract_error(x, FALCO_ENOMEM, "out of memory for %u values", cap);
-            return NULL;
-        }
-        if (x->count)
-            memcpy(grown, x->values, x->count * es);
-        x->values = grown;
+        if (!grown)
+            return falco_extract_error(x, FALCO_ENOMEM, "out of memory for %u values", cap);
+        if (h->count)
+            memcpy(grown, values, h->count * es);
+        values = grown;
         x->cap = cap;
     }
-    return (unsigned char *)x->values + es * x->count++;
+    *slot = (unsigned char *)values + es * h->count++;
+    req->res.u64 = values;
+    req->res_len = h->count;
+    return FALCO_OK;
 }
 
-falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
-    /* Fast path: the first value of a single-field call goes inline. */
-    if (x->kind == FALCO__KIND_U64 && x->count == 0 && x->single) {
-        memcpy(x->inline_value, &v, sizeof v);
-        x->values = x->inline_value;
-        x->count = x->cap = 1; /* cap: a list field grows out of the inline slot */
-        return FALCO_OK;
-    }
-    void *slot = value_slot(x, FALCO__KIND_U64);
-    if (!slot)
-        return FALCO_ETYPE;
+falco_rc falco__extract_u64_slow(falco_extract *x, uint64_t v) {
+    void *slot;
+    FALCO_TRY(value_slot(x, FALCO__KIND_U64, &slot));
     memcpy(slot, &v, sizeof v);
     return FALCO_OK;
 }
 
-falco_rc falco_extract_bool(falco_extract *x, bool v) {
-    void *slot = value_slot(x, FALCO__KIND_BOOL);
-    if (!slot)
-        return FALCO_ETYPE;
+falco_rc falco__extract_bool_slow(falco_extract *x, bool v) {
+    void *slot;
+    FALCO_TRY(value_slot(x, FALCO__KIND_BOOL, &slot));
     falco_abi_bool b = v ? 1 : 0;
     memcpy(slot, &b, sizeof b);
     return FALCO_OK;
 }
 
-falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
+falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s) {
     if (!s)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
-    if (x->kind == FALCO__KIND_STR && x->count == 0 && x->single) {
-        memcpy(x->inline_value, &s, sizeof s);
-        x->values = x->inline_value;
-        x->count = x->cap = 1;
-        return FALCO_OK;
-    }
-    void *slot = value_slot(x, FALCO__KIND_STR);
-    if (!slot)
-        return FALCO_ETYPE;
+    void *slot;
+    FALCO_TRY(value_slot(x, FALCO__KIND_STR, &slot));
     memcpy(slot, &s, sizeof s);
     return FALCO_OK;
 }
 
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
-    if (x->kind != FALCO__KIND_STR)
+    if (x->head.kind != FALCO__KIND_STR)
         return kind_error(x, FALCO__KIND_STR);
     if (!s && len)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
@@ -237,7 +238,7 @@ falco_rc falco_extract_str(falco_extract *x, const char *s) {
 }
 
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
-    if (x->kind != FALCO__KIND_BUF)
+    if (x->head.kind != FALCO__KIND_BUF)
         return kind_error(x, FALCO__KIND_BUF);
     if (len != 4 && len != 16)
         return falco_extract_error(x, FALCO_EINVAL, "an IP address is 4 or 16 bytes, not %u", len);
@@ -245,9 +246,8 @@ falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
     if (!copy)
         return falco_extract_error(x, FALCO_ENOMEM, "out of memory");
     memcpy(copy, addr, len);
-    void *slot = value_slot(x, FALCO__KIND_BUF);
-    if (!slot)
-        return FALCO_ETYPE;
+    void *slot;
+    FALCO_TRY(value_slot(x, FALCO__KIND_BUF, &slot));
     falco_abi_byte_buffer buf = {.len = len, .ptr = copy};
     memcpy(slot, &buf, sizeof buf);
     return FALCO_OK;
@@ -274,12 +274,16 @@ void falco_extract_offset(falco_extract *x, uint32_t start, uint32_t length) {
 /* ---- dispatch ---- */
 
 static falco_rc check_request(falco_extract *x, const falco_abi_extract_field *f) {
-    const falco_field *fd = x->field;
+    const falco_field *fd = &x->fields[x->field_index];
     if (f->arg_present) {
         if (fd->arg == FALCO_ARG_NONE)
             return falco_extract_error(x, FALCO_EINVAL, "takes no argument");
         if (fd->arg == FALCO_ARG_KEY && (!f->arg_key || !*f->arg_key))
             return falco_extract_error(x, FALCO_EINVAL, "needs a key argument, e.g. %s[name]", fd->name);
+        /* Hosts pass index arguments with a NULL key; a key means a string was given. */
+        if (fd->arg == FALCO_ARG_INDEX && f->arg_key)
+            return falco_extract_error(x, FALCO_EINVAL, "needs a numeric index argument, e.g. %s[0], got [%s]",
+                                       fd->name, f->arg_key);
     } else if (fd->arg_required) {
         return falco_extract_error(x, FALCO_EINVAL, "needs an argument, e.g. %s[%s]", fd->name,
                                    fd->arg == FALCO_ARG_INDEX ? "0" : "name");
@@ -287,19 +291,25 @@ static falco_rc check_request(falco_extract *x, const falco_abi_extract_field *f
     return FALCO_OK;
 }
 
-falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
-                                   const falco_abi_field_extract_input *in) {
-    falco_plugin *p = s;
-    falco_extract *x = &p->extract;
-    const falco_extract_decl *xd = x->xd;
-    const uint8_t *kinds = p->rt->field_kinds;
-    p->error_set = false;
-    p->current = &x->call_arena;
-    falco__arena_reset(&x->call_arena);
-    x->ev = evt;
-    x->single = in->num_fields == 1;
-    /* value_offsets exists in the input of hosts from API 3.11 on only. */
-    falco_abi_extract_value_offsets *offs = (xd->value_offsets && p->rt->api_minor >= 11) ? in->value_offsets : NULL;
+/* Records the failure of the current field and returns FAILURE. */
+/* Out of line, like every path but the fast one, so the fast path keeps a
+ * small stack frame. */
+__attribute__((noinline)) static falco_abi_rc field_failed(falco_plugin *p, falco_extract *x, falco_abi_extract_field *f, falco_rc rc) {
+    if (!p->error_set) {
+        const char *detail = falco__take_detail(x->ev->evt);
+        snprintf(p->last_error, sizeof p->last_error, "field '%s' on event #%llu: %s%s%s",
+                 x->fields[x->field_index].name, (unsigned long long)x->ev->evtnum, falco_rc_message(rc),
+                 *detail ? ": " : "", detail);
+    }
+    f->res_len = 0;
+    return FALCO_ABI_RC_FAILURE;
+}
+
+/* Any number of fields, arguments, value offsets: the general path. */
+__attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, falco_extract *x, const falco_abi_event_input *evt,
+                                    const falco_abi_field_extract_input *in) {
+    x->head.single = in->num_fields == 1;
+    falco_abi_extract_value_offsets *offs = x->offsets_enabled ? in->value_offsets : NULL;
     if (offs) {
         offs->start = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
         offs->length = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
@@ -310,37 +320,73 @@ falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_
     }
     for (uint32_t i = 0; i < in->num_fields; i++) {
         falco_abi_extract_field *f = &in->fields[i];
-        x->req = f;
-        x->field_index = f->field_id;
-        if (f->field_id >= xd->fields.count) {
-            falco_error(p, FALCO_EINVAL, "extract: field id %u is out of range (the plugin has %zu fields)",
-                        f->field_id, xd->fields.count);
+        f->res_len = 0;
+        if (f->field_id >= x->nfields) {
+            falco_error(p, FALCO_EINVAL, "extract: field id %u is out of range (the plugin has %u fields)",
+                        f->field_id, x->nfields);
             return FALCO_ABI_RC_FAILURE;
         }
-        x->field = &xd->fields.items[f->field_id];
-        x->kind = kinds[f->field_id];
-        x->count = 0;
-        x->cap = 0;
-        x->values = NULL;
+        x->head.req = f;
+        x->field_index = f->field_id;
+        x->head.kind = x->fields_rt[f->field_id].kind;
+        x->head.count = 0;
         x->offset_set = false;
         falco_rc rc = check_request(x, f);
         if (rc == FALCO_OK)
-            rc = x->field->extract(x, evt);
-        if (rc != FALCO_OK) {
-            if (!p->error_set) {
-                const char *detail = falco__take_detail();
-                snprintf(p->last_error, sizeof p->last_error, "field '%s' on event #%llu: %s%s%s", x->field->name,
-                         (unsigned long long)evt->evtnum, falco_rc_message(rc), *detail ? ": " : "", detail);
-            }
-            f->res_len = 0;
-            return FALCO_ABI_RC_FAILURE;
-        }
-        f->res.u64 = x->values;
-        f->res_len = x->count;
+            rc = x->fields_rt[f->field_id].extract(x, evt);
+        if (rc != FALCO_OK)
+            return field_failed(p, x, f, rc);
         if (offs) {
             offs->start[i] = x->offset_set ? x->offset_start : 0;
             offs->length[i] = x->offset_set ? x->offset_length : 0;
         }
     }
     return FALCO_ABI_RC_SUCCESS;
+}
+
+/* Everything but the fast path: arena reset, then the general path. */
+__attribute__((noinline)) static falco_abi_rc extract_slow(falco_plugin *p, const falco_abi_event_input *evt,
+                                                           const falco_abi_field_extract_input *in) {
+    falco_extract *x = &p->extract;
+    p->error_set = false;
+    p->current = &x->call_arena;
+    falco__arena_reset(&x->call_arena);
+    x->ev = evt;
+    return extract_general(p, x, evt, in);
+}
+
+/* True when the previous call left memory in the call arena to release. */
+static inline bool call_arena_in_use(const falco__arena *a) {
+    return a->head && (a->head->used || a->head->next);
+}
+
+falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
+                                   const falco_abi_field_extract_input *in) {
+    falco_plugin *p = s;
+    falco_extract *x = &p->extract;
+    /* The way libsinsp asks: one field, without an argument, no offsets,
+     * nothing to release from the previous call. Kept free of calls but the
+     * extractor's, so it needs almost no stack frame. */
+    if (__builtin_expect(in->num_fields != 1 || call_arena_in_use(&x->call_arena), 0))
+        return extract_slow(p, evt, in);
+    falco_abi_extract_field *f = in->fields;
+    uint32_t id = f->field_id;
+    if (__builtin_expect(id >= x->nfields, 0))
+        return extract_slow(p, evt, in);
+    const falco__field_rt *rf = &x->fields_rt[id];
+    if (__builtin_expect(f->arg_present | rf->checks, 0))
+        return extract_slow(p, evt, in);
+    p->error_set = false;
+    p->current = &x->call_arena;
+    x->ev = evt;
+    x->field_index = id;
+    x->head.req = f;
+    x->head.kind = rf->kind;
+    x->head.count = 0;
+    x->head.single = 1;
+    f->res_len = 0; /* the setters write res and res_len */
+    falco_rc rc = rf->extract(x, evt);
+    if (__builtin_expect(rc == FALCO_OK, 1))
+        return FALCO_ABI_RC_SUCCESS;
+    return field_failed(p, x, x->head.req, rc);
 }

@@ -55,7 +55,7 @@ typedef struct falco__runtime {
     uint16_t *event_types;     /* get_extract_event_types */
     uint32_t num_event_types;
     bool syscall_events;       /* parses/extracts codes other than plugin events */
-    uint8_t *field_kinds;      /* per field: value storage class */
+    struct falco__field_rt *fields_rt; /* per field: what the extraction hot path needs */
     struct falco__runtime *next_runtime;
     struct falco__runtime **slot; /* the declaration's pointer to this */
 } falco__runtime;
@@ -64,23 +64,25 @@ typedef struct falco__runtime {
  * of memory. */
 falco__runtime *falco__runtime_get(const falco_plugin_decl *d);
 
-/* Value storage classes of fields (element size of the result array). */
-enum { FALCO__KIND_U64 = 1, FALCO__KIND_STR, FALCO__KIND_BOOL, FALCO__KIND_BUF };
+/* Per field, what the extraction hot path reads, packed in 16 bytes. */
+typedef struct falco__field_rt {
+    falco_extract_fn extract;
+    uint8_t kind;   /* value storage class: FALCO__KIND_* in falco/extract.h */
+    uint8_t checks; /* non-zero: the argument must be checked (or offsets reported) */
+} falco__field_rt;
 
 /* ---- extraction state, embedded in the plugin state ---- */
 struct falco_extract {
+    falco__extract_head head; /* first: the inline setters in falco/extract.h use it */
+    uint32_t cap;             /* capacity of the values array (head.req->res) */
     falco_plugin *p;
     const falco_extract_decl *xd;
-    const falco_field *field;
-    const falco_abi_extract_field *req;
+    const falco_field *fields; /* the declaration's table */
+    const falco__field_rt *fields_rt;
+    uint32_t nfields;
+    bool offsets_enabled;      /* .value_offsets and a host that knows them */
     const falco_abi_event_input *ev;
-    uint32_t field_index;
-    uint8_t kind;
-    bool single;        /* one field in this call: first value stored inline */
-    uint32_t count;     /* values set for the current field */
-    uint32_t cap;       /* capacity of values (elements) */
-    void *values;       /* array of count elements of the kind's size */
-    alignas(16) unsigned char inline_value[16];
+    uint32_t field_index;      /* the field being extracted: fields[field_index] */
     bool offset_set;
     uint32_t offset_start, offset_length;
     falco__arena call_arena;  /* reset at every extract_fields call */
@@ -124,22 +126,24 @@ struct falco_plugin {
 
 /* Error helpers. */
 void falco__begin_call(falco_plugin *p, falco__arena *arena);
-/* Writes "<what> failed: <rc message>" (+ thread-local detail) unless a
- * message was recorded during the call; returns rc. */
-falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what);
+/* Writes "<what> failed: <rc message>" (+ the thread-local detail recorded
+ * about detail_key, an event, if any) unless a message was recorded during
+ * the call; returns rc. */
+falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what, const void *detail_key);
 falco_abi_rc falco__to_abi_rc(falco_rc rc);
 void falco__set_error(falco_plugin *p, const char *fmt, ...) FALCO_PRINTF(2, 3);
 
 /* Thread-local detail for functions that have no plugin handle (event
  * accessors): the default error message appends it. */
-void falco__set_detail(const char *fmt, ...) FALCO_PRINTF(1, 2);
-const char *falco__take_detail(void);
+void falco__set_detail(const void *key, const char *fmt, ...) FALCO_PRINTF(2, 3);
+const char *falco__take_detail(const void *key);
 
 /* Version strings "x.y.z". */
 bool falco__parse_semver(const char *s, unsigned *major, unsigned *minor, unsigned *patch);
 
 /* Extraction state lifecycle. */
 void falco__extract_init(falco_plugin *p);
+void falco__extract_ready(falco_plugin *p);
 void falco__extract_free(falco_plugin *p);
 
 /* Event schema version of the compiled event table. */

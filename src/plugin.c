@@ -117,6 +117,7 @@ falco_abi_plugin_t *falco__base_init(const falco_plugin_decl *d, const falco_abi
         *rc = FALCO_ABI_RC_FAILURE;
         return p;
     }
+    falco__extract_ready(p);
     p->owner = in->owner;
     p->get_owner_last_error = in->get_owner_last_error;
     /* log_fn exists in the init input of hosts from API 3.4 on only. */
@@ -134,7 +135,7 @@ falco_abi_plugin_t *falco__base_init(const falco_plugin_decl *d, const falco_abi
         p->init_called = true;
         r = d->init(p, p->state);
         if (r != FALCO_OK)
-            falco__default_error(p, r, "plugin init");
+            falco__default_error(p, r, "plugin init", NULL);
     }
     *rc = r == FALCO_OK ? FALCO_ABI_RC_SUCCESS : FALCO_ABI_RC_FAILURE;
     return p;
@@ -176,7 +177,7 @@ falco_abi_rc falco__base_set_config(falco_abi_plugin_t *s, const falco_abi_set_c
     r = d->reconfigure(p, p->state, cfg);
     if (r != FALCO_OK) {
         release_config(d, cfg, str);
-        falco__default_error(p, r, "set_config");
+        falco__default_error(p, r, "set_config", NULL);
         return falco__to_abi_rc(r);
     }
     release_config(d, p->config, p->config_str);

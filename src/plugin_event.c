@@ -45,20 +45,20 @@ static uint32_t read_u32(const unsigned char *p) {
 falco_rc falco_event_plugin_data(const falco_event *ev, const void **data, uint32_t *len, uint32_t *plugin_id) {
     const falco_abi_event *e = ev->evt;
     if (e->type != FALCO_ABI_EVENT_PLUGIN) {
-        falco__set_detail("event #%llu has type %u, not a plugin event (322)", (unsigned long long)ev->evtnum,
+        falco__set_detail(ev->evt, "event #%llu has type %u, not a plugin event (322)", (unsigned long long)ev->evtnum,
                           (unsigned)e->type);
         return FALCO_ETYPE;
     }
     const unsigned char *b = (const unsigned char *)e;
     if (e->len < FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET || e->nparams != 2) {
-        falco__set_detail("plugin event #%llu is malformed: len %u, %u params (need >= 38 bytes, 2 params)",
+        falco__set_detail(ev->evt, "plugin event #%llu is malformed: len %u, %u params (need >= 38 bytes, 2 params)",
                           (unsigned long long)ev->evtnum, (unsigned)e->len, (unsigned)e->nparams);
         return FALCO_EPARSE;
     }
     uint32_t id_len = read_u32(b + PLUGIN_EVENT_HDR);
     uint32_t data_len = read_u32(b + PLUGIN_EVENT_HDR + 4);
     if (id_len != 4 || data_len > e->len - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET) {
-        falco__set_detail("plugin event #%llu is malformed: param lengths %u and %u in a %u-byte event",
+        falco__set_detail(ev->evt, "plugin event #%llu is malformed: param lengths %u and %u in a %u-byte event",
                           (unsigned long long)ev->evtnum, (unsigned)id_len, (unsigned)data_len, (unsigned)e->len);
         return FALCO_EPARSE;
     }
@@ -74,7 +74,7 @@ static falco_rc payload_exact(const falco_event *ev, void *out, uint32_t want) {
     uint32_t len;
     FALCO_TRY(falco_event_plugin_data(ev, &data, &len, NULL));
     if (len != want) {
-        falco__set_detail("event #%llu payload is %u bytes, expected %u", (unsigned long long)ev->evtnum,
+        falco__set_detail(ev->evt, "event #%llu payload is %u bytes, expected %u", (unsigned long long)ev->evtnum,
                           (unsigned)len, (unsigned)want);
         return FALCO_ETRUNCATED;
     }

@@ -252,10 +252,11 @@ static char *build_fields_json(const falco_extract_decl *x) {
     for (size_t i = 0; i < x->fields.count; i++) {
         const falco_field *f = &x->fields.items[i];
         falco_json_object_begin(w);
+        const char *type = field_type_json(f->type);
         falco_json_key(w, "name");
-        falco_json_string_value(w, f->name);
+        falco_json_string_value(w, f->name ? f->name : "");
         falco_json_key(w, "type");
-        falco_json_string_value(w, field_type_json(f->type));
+        falco_json_string_value(w, type ? type : "");
         falco_json_key(w, "isList");
         falco_json_bool_value(w, f->is_list);
         if (f->arg != FALCO_ARG_NONE) {
@@ -272,7 +273,7 @@ static char *build_fields_json(const falco_extract_decl *x) {
             falco_json_string_value(w, f->display);
         }
         falco_json_key(w, "desc");
-        falco_json_string_value(w, f->desc);
+        falco_json_string_value(w, f->desc ? f->desc : "");
         if (f->properties) {
             falco_json_key(w, "properties");
             falco_json_array_begin(w);
@@ -317,16 +318,20 @@ static bool build_extract(falco__runtime *rt, const falco_plugin_decl *d) {
     const uint16_t *types = x->event_types.count ? x->event_types.items : plugin_event_only;
     size_t n = x->event_types.count ? x->event_types.count : 1;
     rt->event_types = malloc(n * sizeof *types);
-    rt->field_kinds = malloc(x->fields.count);
-    if (!rt->event_types || !rt->field_kinds)
+    rt->fields_rt = calloc(x->fields.count, sizeof *rt->fields_rt);
+    if (!rt->event_types || !rt->fields_rt)
         return DECL_ERROR(rt, "out of memory");
     memcpy(rt->event_types, types, n * sizeof *types);
     rt->num_event_types = (uint32_t)n;
     for (size_t i = 0; i < n; i++)
         if (types[i] != FALCO_ABI_EVENT_PLUGIN && types[i] != FALCO_ABI_EVENT_ASYNC)
             rt->syscall_events = true;
-    for (size_t i = 0; i < x->fields.count; i++)
-        rt->field_kinds[i] = field_kind(x->fields.items[i].type);
+    for (size_t i = 0; i < x->fields.count; i++) {
+        const falco_field *f = &x->fields.items[i];
+        rt->fields_rt[i].extract = f->extract;
+        rt->fields_rt[i].kind = field_kind(f->type);
+        rt->fields_rt[i].checks = f->arg != FALCO_ARG_NONE || f->arg_required || x->value_offsets;
+    }
     rt->fields_json = build_fields_json(x);
     if (!rt->fields_json)
         return DECL_ERROR(rt, "plugin '%s': cannot build the fields JSON (out of memory)", d->name);
@@ -351,6 +356,11 @@ static falco__runtime *runtime_build(const falco_plugin_decl *d) {
         if (!rt->schema_json)
             DECL_ERROR(rt, "plugin '%s': cannot build the config schema (out of memory)", d->name);
     }
+    /* An invalid field table is still described as declared, so a host that
+     * validates get_fields at load reports the bad entry itself instead of an
+     * empty table; init reports our own message. */
+    if (!rt->fields_json && d->falco__extract->falco__present && d->falco__extract->fields.items)
+        rt->fields_json = build_fields_json(d->falco__extract);
     if (!rt->api_version[0]) /* declaration invalid: still answer with something parseable */
         snprintf(rt->api_version, sizeof rt->api_version, "%s", "3.0.0");
     return rt;
@@ -387,7 +397,7 @@ __attribute__((destructor)) static void runtime_free_all(void) {
         free(rt->schema_json);
         free(rt->sources_json);
         free(rt->event_types);
-        free(rt->field_kinds);
+        free(rt->fields_rt);
         free(rt);
     }
     pthread_mutex_unlock(&runtime_lock);

@@ -11,13 +11,16 @@
 #define FALCO__ALIGN16(n) (((size_t)(n) + 15u) & ~(size_t)15u)
 
 struct falco_batch {
+    falco__batch_head head; /* first: the inline fast path in falco/source.h reads it */
     falco_plugin *p;
-    uint32_t plugin_id; /* 0 for syscall-format sources */
-    uint32_t count;
     uint32_t cap;
     falco_abi_event **events;
     falco__arena arena;
 };
+
+static uint32_t batch_count(const falco_batch *b) {
+    return (uint32_t)(b->head.next - b->events);
+}
 
 typedef struct falco__instance {
     void *user;
@@ -65,11 +68,11 @@ falco_abi_instance_t *falco__source_open(falco_abi_plugin_t *s, const char *para
     }
     inst->batch.p = p;
     inst->batch.cap = cap;
-    inst->batch.plugin_id = src->id;
+    inst->batch.head.plugin_id = src->id;
     inst->user = inst->sdk_block;
     falco_rc r = src->open(p, params ? params : "", &inst->user);
     if (r != FALCO_OK) {
-        falco__default_error(p, r, "open");
+        falco__default_error(p, r, "open", NULL);
         free(inst->batch.events);
         free(inst->sdk_block);
         free(inst);
@@ -101,134 +104,103 @@ falco_abi_rc falco__source_next_batch(falco_abi_plugin_t *s, falco_abi_instance_
     falco_plugin *p = s;
     falco__instance *inst = h;
     falco_batch *b = &inst->batch;
-    falco__begin_call(p, &b->arena);
+    p->error_set = false;
+    p->current = &b->arena;
+    /* Events of the previous batch are released: the cursor restarts at the
+     * beginning of the arena's (largest) chunk. */
     falco__arena_reset(&b->arena);
-    b->count = 0;
+    falco__arena_chunk *c = b->arena.head;
+    b->head.pos = c ? c->data : NULL;
+    b->head.end = c ? c->data + c->size : NULL;
+    b->head.next = b->events;
+    b->head.last = b->events + b->cap;
     falco_rc r = source_of(p)->next_batch(p, inst->user, b);
-    *n = b->count;
+    *n = batch_count(b);
     *evts = b->events;
     switch (r) {
     case FALCO_OK:
         /* The host rejects SUCCESS with no events: that means "nothing yet". */
-        return b->count ? FALCO_ABI_RC_SUCCESS : FALCO_ABI_RC_TIMEOUT;
+        return *n ? FALCO_ABI_RC_SUCCESS : FALCO_ABI_RC_TIMEOUT;
     case FALCO_EOF:
     case FALCO_TIMEOUT:
         return falco__to_abi_rc(r);
     default:
         *n = 0;
-        falco__default_error(p, r, "next_batch");
+        falco__default_error(p, r, "next_batch", NULL);
         return falco__to_abi_rc(r == FALCO_NOT_SUPPORTED ? FALCO_ERROR : r);
     }
 }
 
 uint32_t falco_batch_room(const falco_batch *b) {
-    return b->cap - b->count;
+    return (uint32_t)(b->head.last - b->head.next);
 }
 
 uint32_t falco_batch_count(const falco_batch *b) {
-    return b->count;
+    return batch_count(b);
 }
 
 falco_plugin *falco_batch_plugin(const falco_batch *b) {
     return b->p;
 }
 
-/* The per-event path of every source: everything below is inlined into the
- * two public entry points so that adding an event costs one call. */
-
-/* Bump allocation from the batch arena's current chunk; the arena handles
- * the rare case of a full chunk. */
-static inline unsigned char *batch_alloc(falco_batch *b, uint32_t total) {
-    falco__arena_chunk *c = b->arena.head;
+/* Memory for one event: from the cursor's free space, else from a new arena
+ * chunk (the cursor then moves to that chunk). */
+static unsigned char *batch_alloc(falco_batch *b, size_t total) {
+    falco__batch_head *h = &b->head;
     size_t need = FALCO__ALIGN16(total);
-    if (c && c->size - c->used >= need) {
-        unsigned char *e = c->data + c->used;
-        c->used += need;
+    if ((size_t)(h->end - h->pos) >= need) {
+        unsigned char *e = h->pos;
+        h->pos += need;
         return e;
     }
-    return falco__arena_alloc(&b->arena, total);
+    falco__arena_chunk *c = b->arena.head;
+    if (c)
+        c->used = (size_t)(h->pos - c->data); /* what the cursor handed out */
+    unsigned char *e = falco__arena_alloc(&b->arena, total);
+    if (!e)
+        return NULL;
+    c = b->arena.head;
+    h->pos = c->data + c->used;
+    h->end = c->data + c->size;
+    return e;
 }
 
-/* memcpy for the small payloads sources usually add, without a libc call. */
-static inline void copy_payload(unsigned char *dst, const void *src, uint32_t len) {
-    const unsigned char *s = src;
-    if (len >= 8 && len <= 16) {
-        memcpy(dst, s, 8);
-        memcpy(dst + len - 8, s + len - 8, 8);
-    } else if (len >= 4 && len < 8) {
-        memcpy(dst, s, 4);
-        memcpy(dst + len - 4, s + len - 4, 4);
-    } else if (len) {
-        memcpy(dst, s, len);
-    }
-}
-
-static inline void *reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
-    if (b->count == b->cap || len > UINT32_MAX - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET)
+static void *reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
+    falco__batch_head *h = &b->head;
+    if (h->next == h->last || len > UINT32_MAX - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET)
         return NULL;
     uint32_t total = FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len;
     unsigned char *e = batch_alloc(b, total);
     if (!e)
         return NULL;
     falco_abi_event hdr = {.ts = ts, .tid = UINT64_MAX, .len = total, .type = FALCO_ABI_EVENT_PLUGIN, .nparams = 2};
-    uint32_t lens[3] = {4, len, b->plugin_id};
+    uint32_t lens[3] = {4, len, h->plugin_id};
     memcpy(e, &hdr, PLUGIN_EVENT_HDR);
     memcpy(e + PLUGIN_EVENT_HDR, lens, sizeof lens);
-    b->events[b->count++] = (falco_abi_event *)e;
+    *h->next++ = (falco_abi_event *)e;
     return e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET;
-}
-
-/* Everything but the common case, out of line so the fast path needs no
- * stack frame: a full batch, a large payload, a new arena chunk, errors. */
-static __attribute__((noinline)) falco_rc add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len,
-                                                                uint64_t ts) {
-    void *payload = reserve_plugin_event(b, len, ts);
-    if (!payload) {
-        if (b->count == b->cap)
-            return falco_error(b->p, FALCO_ERANGE, "next_batch: the batch is full (%u events)", b->cap);
-        return falco_error(b->p, FALCO_ENOMEM, "next_batch: out of memory for a %u-byte event", len);
-    }
-    if (len)
-        memcpy(payload, data, len);
-    return FALCO_OK;
-}
-
-#define SMALL_PAYLOAD 16u
-
-static inline falco_rc add_plugin_event(falco_batch *b, const void *data, uint32_t len, uint64_t ts) {
-    falco__arena_chunk *c = b->arena.head;
-    const size_t need = FALCO__ALIGN16(FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + SMALL_PAYLOAD);
-    if (b->count == b->cap || len > SMALL_PAYLOAD || !c || c->size - c->used < need)
-        return add_plugin_event_slow(b, data, len, ts);
-    unsigned char *e = c->data + c->used;
-    c->used += FALCO__ALIGN16(FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len);
-    falco_abi_event hdr = {.ts = ts,
-                           .tid = UINT64_MAX,
-                           .len = FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len,
-                           .type = FALCO_ABI_EVENT_PLUGIN,
-                           .nparams = 2};
-    uint32_t lens[3] = {4, len, b->plugin_id};
-    memcpy(e, &hdr, PLUGIN_EVENT_HDR);
-    memcpy(e + PLUGIN_EVENT_HDR, lens, sizeof lens);
-    copy_payload(e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, data, len);
-    b->events[b->count++] = (falco_abi_event *)e;
-    return FALCO_OK;
 }
 
 void *falco_batch_reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
     return reserve_plugin_event(b, len, ts);
 }
 
-falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const void *data, uint32_t len, uint64_t ts) {
-    return add_plugin_event(b, data, len, ts);
-}
-
-falco_rc falco_batch_add_plugin_event(falco_batch *b, const void *data, uint32_t len) {
-    return add_plugin_event(b, data, len, UINT64_MAX);
+/* Everything the inline fast path in falco/source.h leaves out: a full
+ * batch, a cursor out of space (new arena chunk), errors. */
+falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len, uint64_t ts) {
+    if (b->head.next == b->head.last)
+        return falco_error(b->p, FALCO_ERANGE, "next_batch: the batch is full (%u events)", b->cap);
+    void *payload = reserve_plugin_event(b, len, ts);
+    if (!payload)
+        return falco_error(b->p, FALCO_ENOMEM, "next_batch: out of memory for a %u-byte event", len);
+    if (len)
+        memcpy(payload, data, len);
+    return FALCO_OK;
 }
 
 falco_rc falco_batch_add_event(falco_batch *b, const void *event, size_t len) {
-    if (b->count == b->cap)
+    falco__batch_head *h = &b->head;
+    if (h->next == h->last)
         return falco_error(b->p, FALCO_ERANGE, "next_batch: the batch is full (%u events)", b->cap);
     if (len < PLUGIN_EVENT_HDR || len > UINT32_MAX)
         return falco_error(b->p, FALCO_EINVAL, "next_batch: an event of %zu bytes is not a scap event", len);
@@ -236,28 +208,28 @@ falco_rc falco_batch_add_event(falco_batch *b, const void *event, size_t len) {
     memcpy(&hdr, event, PLUGIN_EVENT_HDR);
     if (hdr.len != len)
         return falco_error(b->p, FALCO_EINVAL, "next_batch: event header says %u bytes, %zu given", hdr.len, len);
-    if (b->plugin_id) {
+    if (h->plugin_id) {
         uint32_t plen[2], id;
         if (hdr.type != FALCO_ABI_EVENT_PLUGIN || hdr.nparams != 2 || len < FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET)
             return falco_error(b->p, FALCO_EINVAL,
                                "next_batch: source with plugin id %u may only add plugin events (type 322, "
                                "2 params), got type %u with %u params",
-                               b->plugin_id, hdr.type, hdr.nparams);
+                               h->plugin_id, hdr.type, hdr.nparams);
         memcpy(plen, (const unsigned char *)event + PLUGIN_EVENT_HDR, sizeof plen);
         memcpy(&id, (const unsigned char *)event + PLUGIN_EVENT_HDR + 8, sizeof id);
         if (plen[0] != 4 || plen[1] != len - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET)
             return falco_error(b->p, FALCO_EINVAL,
                                "next_batch: plugin event param lengths %u and %u do not match its %zu bytes",
                                plen[0], plen[1], len);
-        if (id != 0 && id != b->plugin_id)
+        if (id != 0 && id != h->plugin_id)
             return falco_error(b->p, FALCO_EINVAL, "next_batch: plugin event carries plugin id %u, not ours (%u)",
-                               id, b->plugin_id);
+                               id, h->plugin_id);
     }
-    void *copy = falco__arena_alloc(&b->arena, len);
+    unsigned char *copy = batch_alloc(b, len);
     if (!copy)
         return falco_error(b->p, FALCO_ENOMEM, "next_batch: out of memory for a %zu-byte event", len);
     memcpy(copy, event, len);
-    b->events[b->count++] = copy;
+    *h->next++ = (falco_abi_event *)copy;
     return FALCO_OK;
 }
 
@@ -306,7 +278,7 @@ const char *falco__source_list_open_params(falco_abi_plugin_t *s, falco_abi_rc *
     }
     falco_json_writer_free(out.w);
     if (r != FALCO_OK) {
-        falco__default_error(p, r, "list_open_params");
+        falco__default_error(p, r, "list_open_params", NULL);
         *rc = FALCO_ABI_RC_FAILURE;
         return NULL;
     }

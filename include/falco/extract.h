@@ -171,17 +171,71 @@ falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...
  * message naming the field. Values are copied unless the name says _ref.
  * ------------------------------------------------------------------------- */
 
+/* Internal: the first members of every falco_extract, read by the inline
+ * fast paths of the most common setters below (one value of a single-field
+ * extraction, the way libsinsp asks). Not part of the API: use the functions. */
+typedef struct falco__extract_head {
+    union {
+        uint64_t u64;
+        const char *str;
+        falco_abi_bool boolean;
+    } first;                      /* storage of the first value when `single` */
+    falco_abi_extract_field *req; /* the host's request: res and res_len are written here */
+    uint32_t count;               /* values set so far for the current field */
+    uint8_t kind;                 /* FALCO__KIND_* of the field being extracted */
+    uint8_t single;               /* the first value may be stored in `first` */
+} falco__extract_head;
+
+#define FALCO__KIND_U64 1
+#define FALCO__KIND_STR 2
+#define FALCO__KIND_BOOL 3
+#define FALCO__KIND_BUF 4
+
+falco_rc falco__extract_u64_slow(falco_extract *x, uint64_t v);
+falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s);
+falco_rc falco__extract_bool_slow(falco_extract *x, bool v);
+
 /* For U64, RELTIME and ABSTIME fields. */
-falco_rc falco_extract_u64(falco_extract *x, uint64_t v);
+static inline falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
+    falco__extract_head *h = (falco__extract_head *)(void *)x;
+    if (h->kind != FALCO__KIND_U64 || h->count || !h->single)
+        return falco__extract_u64_slow(x, v);
+    h->first.u64 = v;
+    h->req->res.u64 = &h->first.u64;
+    h->req->res_len = 1;
+    h->count = 1;
+    return FALCO_OK;
+}
+
+/* For STRING fields, without a copy: s must stay valid until the next extract
+ * call on this plugin state (literals, plugin state, event-context memory). */
+static inline falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
+    falco__extract_head *h = (falco__extract_head *)(void *)x;
+    if (h->kind != FALCO__KIND_STR || h->count || !h->single || !s)
+        return falco__extract_str_ref_slow(x, s);
+    h->first.str = s;
+    h->req->res.str = &h->first.str;
+    h->req->res_len = 1;
+    h->count = 1;
+    return FALCO_OK;
+}
+
+/* For BOOL fields. */
+static inline falco_rc falco_extract_bool(falco_extract *x, bool v) {
+    falco__extract_head *h = (falco__extract_head *)(void *)x;
+    if (h->kind != FALCO__KIND_BOOL || h->count || !h->single)
+        return falco__extract_bool_slow(x, v);
+    h->first.boolean = v ? 1u : 0u;
+    h->req->res.boolean = &h->first.boolean;
+    h->req->res_len = 1;
+    h->count = 1;
+    return FALCO_OK;
+}
+
 /* For STRING fields: s is copied (must be valid UTF-8 text without NUL). */
 falco_rc falco_extract_str(falco_extract *x, const char *s);
 /* For STRING fields: the first len bytes of s are copied and NUL-terminated. */
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len);
-/* For STRING fields, without a copy: s must stay valid until the next extract
- * call on this plugin state (literals, plugin state, event-context memory). */
-falco_rc falco_extract_str_ref(falco_extract *x, const char *s);
-/* For BOOL fields. */
-falco_rc falco_extract_bool(falco_extract *x, bool v);
 /* For IPADDR and IPNET fields: 4 (IPv4) or 16 (IPv6) bytes in network order, copied. */
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len);
 /* Several values at once for list fields. */

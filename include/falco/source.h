@@ -22,6 +22,8 @@
 #ifndef FALCO_SOURCE_H
 #define FALCO_SOURCE_H
 
+#include <string.h>
+
 #include <falco/base.h>
 #include <falco/strbuf.h>
 
@@ -113,13 +115,50 @@ uint32_t falco_batch_room(const falco_batch *b);
 /* How many events the batch holds. */
 uint32_t falco_batch_count(const falco_batch *b);
 
-/* Appends a plugin event (type 322) carrying len bytes of data; the host sets
- * its timestamp to the time it receives it. data is copied. FALCO_ERANGE when
- * the batch is full, FALCO_ENOMEM when out of memory. */
-falco_rc falco_batch_add_plugin_event(falco_batch *b, const void *data, uint32_t len);
+/* Internal: the first members of every falco_batch, read and advanced by the
+ * inline fast path below (adding an event is the innermost loop of a source).
+ * Not part of the API: use the functions. */
+typedef struct falco__batch_head {
+    unsigned char *pos;     /* free space for events in the current arena chunk */
+    unsigned char *end;
+    falco_abi_event **next; /* next free slot of the event array */
+    falco_abi_event **last; /* one past the last slot */
+    uint32_t plugin_id;     /* written into every plugin event */
+} falco__batch_head;
 
-/* The same with an explicit timestamp (nanoseconds since the epoch). */
-falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const void *data, uint32_t len, uint64_t ts);
+falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len, uint64_t ts);
+
+/* Appends a plugin event (type 322) carrying len bytes of data (copied) with
+ * the given timestamp (nanoseconds since the epoch; UINT64_MAX lets the host
+ * set the time it receives the event). FALCO_ERANGE when the batch is full,
+ * FALCO_ENOMEM when out of memory, both with a message. */
+static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const void *data, uint32_t len,
+                                                       uint64_t ts) {
+    falco__batch_head *h = (falco__batch_head *)(void *)b;
+    size_t need = ((size_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len + 15u) & ~(size_t)15u;
+    if (h->next == h->last || (size_t)(h->end - h->pos) < need)
+        return falco__batch_add_plugin_event_slow(b, data, len, ts);
+    unsigned char *e = h->pos;
+    h->pos += need;
+    falco_abi_event hdr;
+    hdr.ts = ts;
+    hdr.tid = UINT64_MAX;
+    hdr.len = (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len;
+    hdr.type = FALCO_ABI_EVENT_PLUGIN;
+    hdr.nparams = 2;
+    uint32_t lens[3] = {4, len, h->plugin_id};
+    memcpy(e, &hdr, sizeof hdr);
+    memcpy(e + sizeof hdr, lens, sizeof lens);
+    if (len)
+        memcpy(e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, data, len);
+    *h->next++ = (falco_abi_event *)(void *)e;
+    return FALCO_OK;
+}
+
+/* The same with the time set by the host. */
+static inline falco_rc falco_batch_add_plugin_event(falco_batch *b, const void *data, uint32_t len) {
+    return falco_batch_add_plugin_event_ts(b, data, len, UINT64_MAX);
+}
 
 /* Reserves a plugin event of len payload bytes and returns where to write the
  * payload (zero-copy), or NULL (full or out of memory; see falco_batch_room).
