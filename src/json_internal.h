@@ -37,6 +37,10 @@ struct falco_json_value {
  * nearest double, whatever the C locale. */
 double falco__json_text_to_double(const char *text, size_t len);
 
+/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80, s < end), or 0
+ * when invalid: overlong, surrogate, above U+10FFFF or truncated. */
+size_t falco__json_utf8_seq_len(const unsigned char *s, const unsigned char *end);
+
 /* Writes the shortest text that reads back as v into buf (at least 32 bytes),
  * '.' as decimal point whatever the locale; returns its length, or 0 when v
  * is NaN or infinite. */

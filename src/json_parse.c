@@ -127,8 +127,9 @@ static void skip_ws(parser *ps)
 }
 
 /* Length of the valid UTF-8 sequence (2..4 bytes) at s whose lead byte is
- * >= 0x80, or 0 if invalid (overlong, surrogate, > U+10FFFF, truncated). */
-static size_t utf8_seq_len(const unsigned char *s, const unsigned char *end)
+ * >= 0x80, or 0 if invalid (overlong, surrogate, > U+10FFFF, truncated).
+ * Shared with the writer, which replaces what this rejects. */
+size_t falco__json_utf8_seq_len(const unsigned char *s, const unsigned char *end)
 {
     unsigned char c = s[0];
     size_t n;
@@ -241,7 +242,7 @@ static bool parse_string(parser *ps, size_t *off, size_t *len)
         if (c < 0x20)
             return fail_at(ps, s, "control character 0x%02x in string must be escaped", c);
         if (c >= 0x80) {
-            size_t n = utf8_seq_len(s, end);
+            size_t n = falco__json_utf8_seq_len(s, end);
             if (!n)
                 return fail_at(ps, s, "invalid UTF-8 byte 0x%02x in string", c);
             memcpy(o, s, n);

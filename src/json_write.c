@@ -182,32 +182,6 @@ void falco_json_object_end(falco_json_writer *w) { end(w, '}', true); }
 void falco_json_array_begin(falco_json_writer *w) { begin(w, '[', LEVEL_ARRAY_FIRST); }
 void falco_json_array_end(falco_json_writer *w) { end(w, ']', false); }
 
-/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80), or 0. Same
- * rules as the parser: no overlongs, surrogates or code points > U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, const unsigned char *end)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t n;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else
-        return 0;
-    if ((size_t)(end - s) < n || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 static void put_escaped(falco_json_writer *w, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -230,7 +204,7 @@ static void put_escaped(falco_json_writer *w, const char *str, size_t len)
             *o++ = (char)c;
             s++;
         } else if (c >= 0x80) {
-            size_t n = utf8_len(s, end);
+            size_t n = falco__json_utf8_seq_len(s, end);
             if (n) {
                 memcpy(o, s, n);
                 o += n;
