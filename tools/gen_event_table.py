@@ -8,7 +8,8 @@ Outputs (both committed, so the build never needs python):
 Usage:
   tools/gen_event_table.py [--tsv PATH] [--out-dir DIR]
 
---tsv defaults to ../shared/reference/event_table.tsv next to the checkout;
+--tsv defaults to tools/event_table/event_table.tsv in the repository (a copy
+of the reference table, kept in the repo as the source of the generated files);
 --out-dir defaults to the repository root. The output depends only on the TSV,
 so re-running it reproduces the committed files byte for byte (a test checks).
 
@@ -237,8 +238,7 @@ def gen_data_c(schema, events):
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tsv", default=os.path.join(os.path.dirname(REPO), "shared", "reference",
-                                                  "event_table.tsv"))
+    ap.add_argument("--tsv", default=os.path.join(REPO, "tools", "event_table", "event_table.tsv"))
     ap.add_argument("--out-dir", default=REPO)
     args = ap.parse_args(argv)
     try:

@@ -262,7 +262,7 @@ const char *falco_evt_signal_name(uint64_t s);
 /* Options of falco_evt_format (bitwise or). */
 #define FALCO_EVT_FORMAT_HEADER 1u /* prefix "<ts> <tid> " */
 
-/* Renders the event as one line: "> open name=/etc/passwd flags=0x1001(O_RDONLY|
+/* Renders the event as one line: "> open name=/etc/passwd flags=4097(O_RDONLY|
  * O_CLOEXEC) mode=0644": direction ('>' enter, '<' exit), name, then each
  * present param as name=value: flags and enum names in parentheses, errno
  * names for negative results ("res=-2(ENOENT)"), signal names, hex ("0x..")

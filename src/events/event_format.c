@@ -94,23 +94,87 @@ static void put_addr_port(text *t, uint8_t family, const uint8_t *addr, uint16_t
     putf(t, ":%u", port);
 }
 
-static void put_flags(text *t, const falco_evt_param_info *pi, falco_evt_param_type type, uint64_t val)
+/*
+ * Named values of flags, enum-flags and mode params, rendered the way libsinsp
+ * resolves them (sinsp_evt::get_param_as_str), so our text matches Falco's:
+ * - FLAGS: walk the table in order; a 0 entry matches only a value of 0; any
+ *   other entry matches when all its bits are still unclaimed, and claims
+ *   them (so O_RDWR=3 does not also print O_WRONLY and O_RDONLY); stop after
+ *   an entry equal to the whole value.
+ * - ENUMFLAGS: every entry equal to the value (aliases such as AF_LOCAL and
+ *   AF_UNIX both print).
+ * - MODE: as FLAGS, but the walk stops at the first entry equal to the whole
+ *   value, and that entry is printed last.
+ * Names are joined with '|' inside parentheses; nothing when none matched.
+ */
+static void put_flag_name(text *t, const char *name, int *any)
 {
-    int enum_like = type == FALCO_PT_ENUMFLAGS8 || type == FALCO_PT_ENUMFLAGS16 || type == FALCO_PT_ENUMFLAGS32;
+    puts_(t, *any ? "|" : "(");
+    puts_(t, name);
+    *any = 1;
+}
+
+/* True when table entry f claims bits of left (what earlier entries left of val). */
+static int flag_matches(uint64_t f, uint64_t val, uint64_t left)
+{
+    return f == 0 ? val == 0 : left != 0 && (left & f) == f;
+}
+
+static void put_flag_names(text *t, const falco_evt_param_info *pi, falco_evt_param_type type, uint64_t val)
+{
     int any = 0;
+    uint64_t left = val;
     for (uint32_t i = 0; i < pi->nflags; i++) {
         uint64_t f = pi->flags[i].value;
-        int match = enum_like || f == 0 ? val == f : (val & f) == f;
-        if (!match)
+        if (type == FALCO_PT_ENUMFLAGS8 || type == FALCO_PT_ENUMFLAGS16 || type == FALCO_PT_ENUMFLAGS32) {
+            if (f == val)
+                put_flag_name(t, pi->flags[i].name, &any);
             continue;
-        puts_(t, any ? "|" : "(");
-        puts_(t, pi->flags[i].name);
-        any = 1;
-        if (enum_like)
+        }
+        if (type == FALCO_PT_MODE && f == val) {
+            put_flag_name(t, pi->flags[i].name, &any);
+            break;
+        }
+        if (!flag_matches(f, val, left))
+            continue;
+        put_flag_name(t, pi->flags[i].name, &any);
+        left &= ~f;
+        if (f == val)
             break;
     }
     if (any)
         puts_(t, ")");
+}
+
+static int is_named_type(falco_evt_param_type type)
+{
+    switch (type) {
+    case FALCO_PT_FLAGS8:
+    case FALCO_PT_FLAGS16:
+    case FALCO_PT_FLAGS32:
+    case FALCO_PT_ENUMFLAGS8:
+    case FALCO_PT_ENUMFLAGS16:
+    case FALCO_PT_ENUMFLAGS32:
+    case FALCO_PT_MODE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The number before the names: libsinsp prints flags and enum flags in
+ * decimal whatever the table's format, and modes by format (octal "0644",
+ * hex without prefix, decimal otherwise). */
+static void put_named_number(text *t, falco_evt_print_format fmt, falco_evt_param_type type, uint64_t u)
+{
+    if (type != FALCO_PT_MODE)
+        putf(t, "%" PRIu64, u);
+    else if (fmt == FALCO_PF_OCT)
+        putf(t, u ? "0%" PRIo64 : "%" PRIo64, u);
+    else if (fmt == FALCO_PF_HEX)
+        putf(t, "%" PRIX64, u);
+    else
+        putf(t, "%" PRIu64, u);
 }
 
 static void put_unsigned(text *t, falco_evt_print_format fmt, uint64_t u)
@@ -147,10 +211,14 @@ static void put_value(text *t, const falco_evt_param_info *pi, const falco_evt_v
         return;
     }
     if (falco__evt_type_is_unsigned(type)) {
+        if (is_named_type(type)) {
+            put_named_number(t, fmt, type, val->v.u64);
+            if (pi->flags && pi->type == type)
+                put_flag_names(t, pi, type, val->v.u64);
+            return;
+        }
         put_unsigned(t, fmt, val->v.u64);
-        if (pi->flags && pi->type == type)
-            put_flags(t, pi, type, val->v.u64);
-        else if (type == FALCO_PT_SIGTYPE && falco_evt_signal_name(val->v.u64))
+        if (type == FALCO_PT_SIGTYPE && falco_evt_signal_name(val->v.u64))
             putf(t, "(%s)", falco_evt_signal_name(val->v.u64));
         return;
     }

@@ -102,7 +102,7 @@ static void test_golden_text(void **state)
 {
     (void)state;
     expect_golden(FALCO_PPME_SYSCALL_OPEN_X, FALCO_EVT_FORMAT_HEADER,
-                  "1534527348514682170 17497 < open fd=3 name=/etc/ld.so.cache flags=0x1001(O_RDONLY|O_CLOEXEC) mode=0");
+                  "1534527348514682170 17497 < open fd=3 name=/etc/ld.so.cache flags=4097(O_RDONLY|O_CLOEXEC) mode=0");
     expect_golden(FALCO_PPME_SOCKET_CONNECT_X, 0,
                   "< connect res=-2(ENOENT) tuple=0x0->0xffff88003c420800 /var/run/nscd/socket");
     expect_golden(FALCO_PPME_SOCKET_RECVFROM_X, 0,
@@ -110,10 +110,10 @@ static void test_golden_text(void **state)
                   "tuple=[2001:4860:4860::8888]:53->[2600:1f18:262c:6542:9aa6:df7a:9a47:d29e]:40251");
     expect_golden(FALCO_PPME_SYSCALL_GETRLIMIT_X, 0, "< getrlimit res=0 cur=8388608 max=-1");
     expect_golden(FALCO_PPME_SYSCALL_FUTEX_E, 0,
-                  "> futex addr=0x7fa6955af740 op=0x81(FUTEX_PRIVATE_FLAG|FUTEX_WAKE) val=2147483647");
+                  "> futex addr=0x7fa6955af740 op=129(FUTEX_PRIVATE_FLAG|FUTEX_WAKE) val=2147483647");
     expect_golden(FALCO_PPME_SYSCALL_FCNTL_E, 0, "> fcntl fd=3 cmd=2(F_GETFD)");
     expect_golden(FALCO_PPME_SYSCALL_MMAP_E, 0,
-                  "> mmap addr=0x0 length=24778 prot=0x1(PROT_READ) flags=0x2(MAP_PRIVATE) fd=3 offset=0");
+                  "> mmap addr=0x0 length=24778 prot=1(PROT_READ) flags=2(MAP_PRIVATE) fd=3 offset=0");
 }
 
 static void test_typed_access_on_real_events(void **state)

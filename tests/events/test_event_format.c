@@ -40,7 +40,55 @@ static void test_flags_octal_hex(void **state)
                            U(FALCO_PT_FLAGS32, 0x1001), U(FALCO_PT_UINT32, 0644),
                            U(FALCO_PT_UINT32, 0x803),   U(FALCO_PT_UINT64, 12)};
     expect_text(FALCO_PPME_SYSCALL_OPEN_X, p, 6, 0,
-                "< open fd=3 name=/etc/passwd flags=0x1001(O_RDONLY|O_CLOEXEC) mode=0644 dev=0x803 ino=12");
+                "< open fd=3 name=/etc/passwd flags=4097(O_RDONLY|O_CLOEXEC) mode=0644 dev=0x803 ino=12");
+}
+
+/* Flags render like libsinsp: decimal number, each table entry claims its
+ * bits, so O_RDWR (3) does not also list O_WRONLY (2) and O_RDONLY (1). */
+static void test_flags_claim_their_bits(void **state)
+{
+    (void)state;
+    falco_evt_value p[] = {S(FALCO_PT_FSPATH, "/f"), U(FALCO_PT_FLAGS32, 0x1003), U(FALCO_PT_UINT32, 0)};
+    expect_text(FALCO_PPME_SYSCALL_OPEN_E, p, 3, 0, "> open name=/f flags=4099(O_RDWR|O_CLOEXEC) mode=0");
+    p[1].v.u64 = 0x2; /* an entry equal to the whole value ends the walk */
+    expect_text(FALCO_PPME_SYSCALL_OPEN_E, p, 3, 0, "> open name=/f flags=2(O_WRONLY) mode=0");
+    p[1].v.u64 = 0; /* the 0 entry names only 0 */
+    expect_text(FALCO_PPME_SYSCALL_OPEN_E, p, 3, 0, "> open name=/f flags=0(O_NONE) mode=0");
+    p[1].v.u64 = 0x80000000; /* no name for these bits: the number alone */
+    expect_text(FALCO_PPME_SYSCALL_OPEN_E, p, 3, 0, "> open name=/f flags=2147483648 mode=0");
+    p[1].v.u64 = 0x80000101; /* unknown bits are dropped from the names */
+    expect_text(FALCO_PPME_SYSCALL_OPEN_E, p, 3, 0, "> open name=/f flags=2147483905(O_TRUNC|O_RDONLY) mode=0");
+}
+
+/* Enum flags list every entry equal to the value (aliases included). */
+static void test_enumflags_aliases(void **state)
+{
+    (void)state;
+    falco_evt_value sock[] = {U(FALCO_PT_ENUMFLAGS32, 1), U(FALCO_PT_UINT32, 1), U(FALCO_PT_UINT32, 0)};
+    expect_text(FALCO_PPME_SOCKET_SOCKET_E, sock, 3, 0, "> socket domain=1(AF_LOCAL|AF_UNIX) type=1 proto=0");
+    sock[0].v.u64 = 16;
+    expect_text(FALCO_PPME_SOCKET_SOCKET_E, sock, 3, 0, "> socket domain=16(AF_ROUTE|AF_NETLINK) type=1 proto=0");
+    sock[0].v.u64 = 3; /* no bitwise matching for enums: 3 is not AF_UNIX|AF_INET */
+    expect_text(FALCO_PPME_SOCKET_SOCKET_E, sock, 3, 0, "> socket domain=3(AF_AX25) type=1 proto=0");
+    sock[0].v.u64 = 200;
+    expect_text(FALCO_PPME_SOCKET_SOCKET_E, sock, 3, 0, "> socket domain=200 type=1 proto=0");
+}
+
+/* Modes: octal, bits claimed in table order, an exact entry ends the walk. */
+static void test_mode_names(void **state)
+{
+    (void)state;
+    falco_evt_value p[] = {I(FALCO_PT_ERRNO, 0), S(FALCO_PT_FSPATH, "/n"), U(FALCO_PT_MODE, 0100644),
+                           U(FALCO_PT_UINT32, 0)};
+    expect_text(FALCO_PPME_SYSCALL_MKNOD_X, p, 4, 0,
+                "< mknod res=0 path=/n mode=0100644(S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR|S_IFREG) dev=0");
+    p[2].v.u64 = 0100000; /* exactly S_IFREG */
+    expect_text(FALCO_PPME_SYSCALL_MKNOD_X, p, 4, 0, "< mknod res=0 path=/n mode=0100000(S_IFREG) dev=0");
+    p[2].v.u64 = 060600; /* S_IFCHR comes first in the table and claims 020000: libsinsp's reading of S_IFBLK */
+    expect_text(FALCO_PPME_SYSCALL_MKNOD_X, p, 4, 0,
+                "< mknod res=0 path=/n mode=060600(S_IWUSR|S_IRUSR|S_IFCHR) dev=0");
+    p[2].v.u64 = 0; /* no 0 entry in the mode table */
+    expect_text(FALCO_PPME_SYSCALL_MKNOD_X, p, 4, 0, "< mknod res=0 path=/n mode=0 dev=0");
 }
 
 static void test_errno_and_missing(void **state)
@@ -144,6 +192,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flags_octal_hex),
+        cmocka_unit_test(test_flags_claim_their_bits),
+        cmocka_unit_test(test_enumflags_aliases),
+        cmocka_unit_test(test_mode_names),
         cmocka_unit_test(test_errno_and_missing),
         cmocka_unit_test(test_enums_and_signals),
         cmocka_unit_test(test_sockets),

@@ -31,35 +31,6 @@ static void dump_usage(FILE *out)
           out);
 }
 
-/* Marks in keep[] the codes that NAME or N selects; false when none. */
-static bool dump_select(const char *arg, bool *keep)
-{
-    char *end;
-    errno = 0;
-    unsigned long code = strtoul(arg, &end, 0);
-    if (*arg && *end == '\0' && errno == 0) {
-        if (code >= FALCO_EVT_COUNT)
-            return false;
-        keep[code] = true;
-        return true;
-    }
-    bool found = false;
-    for (uint16_t c = 0; c < FALCO_EVT_COUNT; c++) {
-        const falco_evt_info *info = falco_evt_table_get(c);
-        if (!info)
-            continue;
-        bool by_name = info->name && strcmp(info->name, "NA") != 0 && strcmp(info->name, arg) == 0;
-        bool by_enum = info->enum_name && (strcasecmp(info->enum_name, arg) == 0 ||
-                                           (strncmp(info->enum_name, "PPME_", 5) == 0 &&
-                                            strcasecmp(info->enum_name + 5, arg) == 0));
-        if (by_name || by_enum) {
-            keep[c] = true;
-            found = true;
-        }
-    }
-    return found;
-}
-
 /* Formats one event into *buf (grown as needed); never fails to produce a line. */
 static const char *dump_render(const void *ev, size_t len, char **buf, size_t *cap)
 {
@@ -113,14 +84,14 @@ int falcoplug_dump_main(int argc, char **argv)
                 free(keep);
                 return 2;
             }
-            if (!dump_select(argv[++i], keep)) {
+            if (!falcoplug_select_event_type(argv[++i], keep)) {
                 fprintf(stderr, "falcoplug dump: --type %s: no such event type\n", argv[i]);
                 free(keep);
                 return 2;
             }
             filtered = true;
         } else if (strncmp(argv[i], "--type=", 7) == 0) {
-            if (!dump_select(argv[i] + 7, keep)) {
+            if (!falcoplug_select_event_type(argv[i] + 7, keep)) {
                 fprintf(stderr, "falcoplug dump: %s: no such event type\n", argv[i]);
                 free(keep);
                 return 2;

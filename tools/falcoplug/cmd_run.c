@@ -1,135 +1,86 @@
 /*
  * cmd_run.c - `falcoplug run PLUGIN [--config JSON] [--open PARAMS] [-n N]
- * [-o TEMPLATE]`: opens the plugin's source and prints one line per event:
- * "<evtnum> ts=<ts> <event_to_string>", or "<evtnum> <template>" where each
- * %field.name or %field.name[arg] is replaced by its extracted value
- * (lists as (a,b), no value as <NA>). Stops at EOF or after N events.
+ * [-o TEMPLATE] [--type N|NAME]... [-w OUT.scap | --capture FILE]`.
+ *
+ * Live (default): opens the plugin's source and prints one line per event,
+ * "<evtnum> ts=<ts> <event_to_string>", or "<evtnum> <template>" with -o
+ * (%field.name / %field.name[arg] replaced by the extracted value, lists as
+ * (a,b), no value as <NA>); the plugin parses each event first when it can.
+ * With -w every event the source produced is also written, as delivered
+ * (host-filled ts and tid), into a capture file.
+ *
+ * --capture: feeds the events of a scap file to the plugin instead, the way
+ * libsinsp replays one (see run_capture.c).
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <falco/capture.h>
+
 #include "falcoplug.h"
-
-typedef struct piece {
-    char *text;               /* literal text before the field, owned */
-    falco_host_extractor *x;  /* NULL for the trailing literal */
-} piece;
-
-typedef struct template {
-    piece *pieces;
-    size_t count;
-} template;
-
-static void template_free(template *t)
-{
-    for (size_t i = 0; i < t->count; i++) {
-        free(t->pieces[i].text);
-        falco_host_extractor_free(t->pieces[i].x);
-    }
-    free(t->pieces);
-    t->pieces = NULL;
-    t->count = 0;
-}
-
-static bool name_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-';
-}
-
-/* Splits fmt into literal + field pieces and compiles each field. */
-static int template_parse(falco_host_plugin *p, const char *fmt, template *t)
-{
-    const char *s = fmt;
-    while (1) {
-        const char *pct = strchr(s, '%');
-        while (pct && !name_char(pct[1]))
-            pct = strchr(pct + 1, '%');
-        piece *np = realloc(t->pieces, (t->count + 1) * sizeof *np);
-        if (!np)
-            return -1;
-        t->pieces = np;
-        piece *pc = &t->pieces[t->count++];
-        size_t lit = pct ? (size_t)(pct - s) : strlen(s);
-        pc->x = NULL;
-        pc->text = malloc(lit + 1);
-        if (!pc->text)
-            return -1;
-        memcpy(pc->text, s, lit);
-        pc->text[lit] = '\0';
-        if (!pct)
-            return 0;
-        const char *end = pct + 1;
-        while (name_char(*end))
-            end++;
-        if (*end == '[') {
-            const char *close = strchr(end, ']');
-            end = close ? close + 1 : end + strlen(end);
-        }
-        char expr[512];
-        snprintf(expr, sizeof expr, "%.*s", (int)(end - pct - 1), pct + 1);
-        if (falco_host_extractor_new(p, expr, &pc->x) != FALCO_OK)
-            return -1;
-        s = end;
-    }
-}
-
-/* Prints the template for one event; returns -1 on an extraction error. */
-static int template_print(falco_host_plugin *p, template *t, const falco_abi_event_input *ei)
-{
-    char buf[4096];
-    for (size_t i = 0; i < t->count; i++) {
-        fputs(t->pieces[i].text, stdout);
-        if (!t->pieces[i].x)
-            continue;
-        falco_host_values v;
-        falco_rc rc = falco_host_extract(t->pieces[i].x, ei, false, &v);
-        if (rc == FALCO_NOT_SUPPORTED || (rc == FALCO_OK && v.count == 0)) {
-            fputs("<NA>", stdout);
-            continue;
-        }
-        if (rc != FALCO_OK) {
-            fflush(stdout);
-            fprintf(stderr, "\nfalcoplug run: %s\n", falco_host_errmsg(p));
-            return -1;
-        }
-        if (v.is_list)
-            fputc('(', stdout);
-        for (uint64_t k = 0; k < v.count; k++) {
-            falco_host_value_format(&v, k, buf, sizeof buf); /* truncation keeps a prefix */
-            printf("%s%s", k ? "," : "", buf);
-        }
-        if (v.is_list)
-            fputc(')', stdout);
-    }
-    fputc('\n', stdout);
-    return 0;
-}
+#include "run.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: falcoplug run PLUGIN [--config JSON] [--open PARAMS] [-n N] [-o TEMPLATE]\n\n"
-                 "Opens PLUGIN's event source and prints one line per event:\n"
-                 "  <evtnum> ts=<ts> <event_to_string>      by default\n"
-                 "  <evtnum> <TEMPLATE>                      with -o, where %%name or %%name[arg]\n"
-                 "                                          is replaced by the extracted value\n"
-                 "                                          (lists as (a,b), no value as <NA>)\n"
-                 "Stops at EOF (\"EOF after N events\") or after -n N events (\"stopped after N events\").\n"
-                 "Exit status: 0 success, 1 any failure (load, init, open, batch, extraction), 2 usage.\n");
+    fprintf(out,
+            "usage: falcoplug run PLUGIN [--config JSON] [--open PARAMS] [-n N] [-o TEMPLATE]\n"
+            "                            [--type N|NAME]... [-w OUT.scap | --capture FILE]\n\n"
+            "Opens PLUGIN's event source and prints one line per event:\n"
+            "  <evtnum> ts=<ts> <event_to_string>      by default\n"
+            "  <evtnum> <TEMPLATE>                      with -o, where %%name or %%name[arg]\n"
+            "                                          is replaced by the extracted value\n"
+            "                                          (lists as (a,b), no value as <NA>)\n"
+            "A plugin that parses events gets each one (parse_event) before extraction.\n"
+            "  -w OUT.scap       also record every event the source produced into OUT.scap\n"
+            "                    (read it back with `falcoplug dump` or --capture)\n"
+            "  --capture FILE    read the events of a scap capture (plain or gzip'd) instead\n"
+            "                    of opening the source, and feed them to the plugin as libsinsp\n"
+            "                    would: events of type 322 carrying the plugin's id belong to its\n"
+            "                    source, other 322 events are skipped, every other event has the\n"
+            "                    source \"syscall\". Fields of events the plugin does not extract\n"
+            "                    from print <NA>. Without -o a line is\n"
+            "                    <evtnum> ts=<ts> <event text>[ | field=value...]\n"
+            "                    with the values of the plugin's fields that have one.\n"
+            "  --type N|NAME     only events of this type: a code (322), an event name (open:\n"
+            "                    enter and exit) or an enum name (SYSCALL_OPEN_X); repeatable\n"
+            "  -n N              stop after N events printed\n"
+            "Ends with \"EOF after N events\" or \"stopped after N events\".\n"
+            "Exit status: 0 success, 1 any failure (load, init, open, batch, extraction,\n"
+            "capture file), 2 usage.\n");
 }
 
-static int run(falco_host_plugin *p, const char *params, unsigned long long limit, template *t)
+/* Prints the line of one event; -1 on an extraction failure. */
+static int print_live_event(falco_host_plugin *p, const run_opts *o, const falco_abi_event_input *ei)
+{
+    if (o->tmpl.count)
+        return run_template_print(p, &o->tmpl, ei);
+    const char *text;
+    if (falco_host_event_to_string(p, ei, &text) != FALCO_OK)
+        text = falco_host_errmsg(p);
+    printf("%llu ts=%llu %s\n", (unsigned long long)ei->evtnum, (unsigned long long)ei->evt->ts, text);
+    return 0;
+}
+
+static int run_live(falco_host_plugin *p, const run_opts *o)
 {
     falco_host_instance *in;
-    if (falco_host_open(p, params, &in) != FALCO_OK) {
+    if (falco_host_open(p, o->params, &in) != FALCO_OK) {
         fprintf(stderr, "falcoplug run: %s\n", falco_host_errmsg(p));
+        return 1;
+    }
+    falco_capture_writer *w = NULL;
+    falco_capture_error cerr;
+    if (o->write_path && !(w = falco_capture_writer_open(o->write_path, NULL, &cerr))) {
+        fprintf(stderr, "falcoplug run: -w: %s\n", cerr.msg);
+        falco_host_close(in);
         return 1;
     }
     int status = 0;
     unsigned long long n = 0;
+    bool parses = falco_host_plugin_caps(p) & FALCO_HOST_CAP_PARSE;
     const falco_abi_event *ev;
-    while (!limit || n < limit) {
+    while (!o->limit || n < o->limit) {
         falco_rc rc = falco_host_next(in, &ev);
         if (rc == FALCO_TIMEOUT) {
             struct timespec ts = { 0, 1000000 };
@@ -145,66 +96,108 @@ static int run(falco_host_plugin *p, const char *params, unsigned long long limi
             status = 1;
             break;
         }
-        n++;
+        /* record what the source produced, filtered or not */
+        if (w && falco_capture_writer_write_event(w, ev, ev->len, 0, 0) != FALCO_OK) {
+            fprintf(stderr, "falcoplug run: -w %s: %s\n", o->write_path, falco_capture_writer_errmsg(w));
+            status = 1;
+            break;
+        }
         falco_abi_event_input ei = { ev, falco_host_instance_evtnum(in), NULL };
-        if (t->count) {
-            printf("%llu ", (unsigned long long)ei.evtnum);
-            if (template_print(p, t, &ei) != 0) {
-                status = 1;
-                break;
-            }
-        } else {
-            const char *text;
-            if (falco_host_event_to_string(p, &ei, &text) != FALCO_OK)
-                text = falco_host_errmsg(p);
-            printf("%llu ts=%llu %s\n", (unsigned long long)ei.evtnum, (unsigned long long)ev->ts, text);
+        if (parses)
+            (void)falco_host_parse(p, &ei); /* failures are logged; libsinsp ignores them */
+        if (o->filtered && (ev->type >= FALCO_EVT_COUNT || !o->keep[ev->type]))
+            continue;
+        n++;
+        if (print_live_event(p, o, &ei) != 0) {
+            status = 1;
+            break;
         }
     }
-    if (limit && n == limit)
+    if (o->limit && n == o->limit)
         printf("stopped after %llu events\n", n);
+    if (w && falco_capture_writer_close(w, &cerr) != FALCO_OK) {
+        fprintf(stderr, "falcoplug run: -w: %s\n", cerr.msg);
+        status = 1;
+    }
     falco_host_close(in);
     return status;
 }
 
-int falcoplug_run_main(int argc, char **argv)
+/* Fills o from argv; returns 0, or 2 after printing a usage error. */
+static int parse_args(int argc, char **argv, const char **path, const char **config, const char **fmt,
+                      run_opts *o)
 {
-    const char *path = NULL, *config = NULL, *params = "", *fmt = NULL;
-    unsigned long long limit = 0;
-    if (falcoplug_wants_help(argc, argv)) {
-        usage(stdout);
-        return 0;
-    }
     for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
         bool has_value = i + 1 < argc;
-        if (strcmp(argv[i], "--config") == 0 && has_value) {
-            config = argv[++i];
-        } else if (strcmp(argv[i], "--open") == 0 && has_value) {
-            params = argv[++i];
-        } else if (strcmp(argv[i], "-o") == 0 && has_value) {
-            fmt = argv[++i];
-        } else if (strcmp(argv[i], "-n") == 0 && has_value) {
+        if (strcmp(a, "--config") == 0 && has_value) {
+            *config = argv[++i];
+        } else if (strcmp(a, "--open") == 0 && has_value) {
+            o->params = argv[++i];
+        } else if (strcmp(a, "-o") == 0 && has_value) {
+            *fmt = argv[++i];
+        } else if (strcmp(a, "--capture") == 0 && has_value) {
+            o->capture = argv[++i];
+        } else if (strcmp(a, "-w") == 0 && has_value) {
+            o->write_path = argv[++i];
+        } else if ((strcmp(a, "--type") == 0 || strcmp(a, "-t") == 0) && has_value) {
+            if (!falcoplug_select_event_type(argv[++i], o->keep)) {
+                fprintf(stderr, "falcoplug run: --type %s: no such event type\n", argv[i]);
+                return 2;
+            }
+            o->filtered = true;
+        } else if (strcmp(a, "-n") == 0 && has_value) {
             char *end;
-            limit = strtoull(argv[++i], &end, 10);
-            if (*end || !limit || argv[i][0] == '-') {
+            o->limit = strtoull(argv[++i], &end, 10);
+            if (*end || !o->limit || argv[i][0] == '-') {
                 fprintf(stderr, "falcoplug run: -n wants a positive number, got '%s'\n", argv[i]);
                 return 2;
             }
-        } else if (argv[i][0] != '-' && !path) {
-            path = argv[i];
+        } else if (a[0] != '-' && !*path) {
+            *path = a;
         } else {
-            fprintf(stderr, "falcoplug run: unexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, "falcoplug run: unexpected argument '%s'%s\n", a,
+                    has_value || a[0] != '-' ? "" : " (missing its value?)");
             usage(stderr);
             return 2;
         }
     }
-    if (!path) {
+    if (!*path) {
         fprintf(stderr, "falcoplug run: missing PLUGIN\n");
         usage(stderr);
         return 2;
     }
+    if (o->capture && o->write_path) {
+        fprintf(stderr, "falcoplug run: -w records a live source; it does not go with --capture\n");
+        return 2;
+    }
+    if (o->capture && strcmp(o->params, "") != 0) {
+        fprintf(stderr, "falcoplug run: --open opens the plugin's source; it does not go with --capture\n");
+        return 2;
+    }
+    return 0;
+}
+
+int falcoplug_run_main(int argc, char **argv)
+{
+    const char *path = NULL, *config = NULL, *fmt = NULL;
+    if (falcoplug_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    run_opts *o = calloc(1, sizeof *o);
+    if (!o) {
+        fprintf(stderr, "falcoplug run: out of memory\n");
+        return 1;
+    }
+    o->params = "";
+    int status = parse_args(argc, argv, &path, &config, &fmt, o);
+    if (status != 0) {
+        free(o);
+        return status;
+    }
     falco_host_plugin *p;
-    template t = { NULL, 0 };
-    int status = 1;
+    status = 1;
     falco_rc rc = falco_host_plugin_load(path, &p);
     if (rc == FALCO_OK) {
         falcoplug_set_log(p);
@@ -212,14 +205,16 @@ int falcoplug_run_main(int argc, char **argv)
     }
     if (rc != FALCO_OK) {
         fprintf(stderr, "falcoplug run: %s\n", falco_host_errmsg(p));
-    } else if (!(falco_host_plugin_caps(p) & FALCO_HOST_CAP_SOURCE)) {
-        fprintf(stderr, "falcoplug run: plugin '%s' has no event sourcing capability\n", falco_host_plugin_name(p));
-    } else if (fmt && template_parse(p, fmt, &t) != 0) {
+    } else if (!o->capture && !(falco_host_plugin_caps(p) & FALCO_HOST_CAP_SOURCE)) {
+        fprintf(stderr, "falcoplug run: plugin '%s' has no event sourcing capability (use --capture FILE)\n",
+                falco_host_plugin_name(p));
+    } else if (fmt && run_template_parse(p, fmt, &o->tmpl) != 0) {
         fprintf(stderr, "falcoplug run: %s\n", falco_host_errmsg(p));
     } else {
-        status = run(p, params, limit, &t);
+        status = o->capture ? run_capture(p, o) : run_live(p, o);
     }
-    template_free(&t);
+    run_template_free(&o->tmpl);
+    free(o);
     falco_host_plugin_free(p);
     return status;
 }

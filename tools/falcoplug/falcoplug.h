@@ -7,6 +7,7 @@
 #ifndef FALCOPLUG_H
 #define FALCOPLUG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <falco/host.h>
@@ -16,6 +17,11 @@ int falcoplug_check_main(int argc, char **argv);
 int falcoplug_run_main(int argc, char **argv);
 int falcoplug_bench_main(int argc, char **argv);
 int falcoplug_dump_main(int argc, char **argv);
+
+/* Marks in keep[] (FALCO_EVT_COUNT entries) the event codes that arg selects:
+ * a code ("322"), an event name ("open": enter and exit) or an enum name
+ * ("PPME_SYSCALL_OPEN_E" or "SYSCALL_OPEN_E"). False when it selects none. */
+bool falcoplug_select_event_type(const char *arg, bool *keep);
 
 /* True when argv holds -h or --help. */
 int falcoplug_wants_help(int argc, char **argv);

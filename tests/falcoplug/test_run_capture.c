@@ -1,0 +1,246 @@
+/* `falcoplug run` with -w and --capture: a live run recorded and replayed
+ * gives the same values; a syscall capture feeds a syscall-extracting plugin. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sys/wait.h>
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        fail_msg("environment variable %s is not set (run through ctest)", name);
+    return v;
+}
+
+/* Runs `falcoplug <args>`; returns its stdout (stderr too when merge), and
+ * the exit code in *code. The caller frees. */
+static char *falcoplug(const char *args, bool merge, int *code)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s %s", env("FALCOPLUG"), args, merge ? "2>&1" : "2>/dev/null");
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    size_t got;
+    while ((got = fread(out + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            out = realloc(out, cap *= 2);
+            assert_non_null(out);
+        }
+    }
+    out[n] = '\0';
+    int status = pclose(f);
+    *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* A fresh path in the build tree for a capture file. */
+static void temp_scap(char *path, size_t size, const char *tag)
+{
+    snprintf(path, size, "%s/falcoplug_%s_%ld.scap", env("FALCO_BUILD_DIR"), tag, (long)getpid());
+    unlink(path);
+}
+
+#define GEN_FMT "'v=%%gen.value s=%%gen.step t=%%gen.strvalue d=%%gen.divisible[3] l=%%gen.label'"
+
+static void test_generator_round_trip(void **state)
+{
+    (void)state;
+    char path[1024], args[4096];
+    int code;
+    temp_scap(path, sizeof path, "rt");
+    snprintf(args, sizeof args, "run '%s' --open 25 -o " GEN_FMT " -w '%s'", env("GENERATOR_PLUGIN"), path);
+    char *live = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(live, "\n25 v="));
+    assert_non_null(strstr(live, "EOF after 25 events\n"));
+
+    snprintf(args, sizeof args, "run '%s' --capture '%s' -o " GEN_FMT, env("GENERATOR_PLUGIN"), path);
+    char *replay = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    assert_string_equal(replay, live);
+
+    /* dump sees the 25 plugin events with the host-filled tid */
+    snprintf(args, sizeof args, "dump '%s'", path);
+    char *dump = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    assert_int_equal(count_lines(dump), 25);
+    assert_non_null(strstr(dump, " -1 > pluginevent plugin_id=999 event_data="));
+    free(dump);
+
+    /* default lines: the live text, then the field values */
+    snprintf(args, sizeof args, "run '%s' --capture '%s' -n 1", env("GENERATOR_PLUGIN"), path);
+    char *def = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    snprintf(args, sizeof args, "run '%s' --open 25 -n 1", env("GENERATOR_PLUGIN"));
+    char *live_def = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    char *nl = strchr(live_def, '\n');
+    assert_non_null(nl);
+    char *ts = strstr(live_def, " ts=");
+    assert_non_null(ts);
+    /* same event text after the timestamp (the live ts differs run to run) */
+    char *text = strchr(ts + 1, ' ');
+    *nl = '\0';
+    assert_non_null(strstr(def, text));
+    assert_non_null(strstr(def, " | gen.value=1 gen.step="));
+    assert_non_null(strstr(def, "stopped after 1 events\n"));
+    free(def);
+    free(live_def);
+    free(live);
+    free(replay);
+    unlink(path);
+}
+
+static void test_syscall_capture(void **state)
+{
+    (void)state;
+    char args[4096];
+    int code;
+    snprintf(args, sizeof args, "run '%s' --capture '%s/captures/curl_google.scap' -o 'fd=%%sys.fd name=%%sys.name'",
+             env("SYSFIELDS_PLUGIN"), env("FALCO_SHARED_DIR"));
+    char *out = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    /* every event numbered by its place in the file; open exits have values */
+    assert_true(strncmp(out, "1 fd=<NA> name=<NA>\n", 20) == 0);
+    assert_non_null(strstr(out, "\n219 fd=3 name=/etc/ld.so.cache\n"));
+    assert_non_null(strstr(out, "\n229 fd=3 name=/usr/lib/x86_64-linux-gnu/libcurl-gnutls.so.4\n"));
+    assert_non_null(strstr(out, "\n218 fd=<NA> name=<NA>\n")); /* the enter event: not extracted */
+    assert_non_null(strstr(out, "EOF after 1536 events\n"));
+    assert_int_equal(count_lines(out), 1537);
+    free(out);
+
+    /* --type keeps the numbering; default lines carry the event text and values */
+    snprintf(args, sizeof args, "run '%s' --capture '%s/captures/curl_google.scap' --type SYSCALL_OPEN_X",
+             env("SYSFIELDS_PLUGIN"), env("FALCO_SHARED_DIR"));
+    out = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(out, "219 ts=1534527348514682170 < open fd=3 name=/etc/ld.so.cache "
+                                "flags=4097(O_RDONLY|O_CLOEXEC) mode=0 | sys.fd=3 sys.name=/etc/ld.so.cache\n"));
+    assert_non_null(strstr(out, "EOF after 48 events\n"));
+    assert_int_equal(count_lines(out), 49);
+    free(out);
+
+    /* a source plugin on a syscall capture: its fields have no value there */
+    snprintf(args, sizeof args, "run '%s' --capture '%s/captures/curl_google.scap' -n 2 -o 'v=%%gen.value'",
+             env("GENERATOR_PLUGIN"), env("FALCO_SHARED_DIR"));
+    out = falcoplug(args, false, &code);
+    assert_int_equal(code, 0);
+    assert_string_equal(out, "1 v=<NA>\n2 v=<NA>\nstopped after 2 events\n");
+    free(out);
+}
+
+static void test_foreign_plugin_events_skipped(void **state)
+{
+    (void)state;
+    char path[1024], args[4096];
+    int code;
+    temp_scap(path, sizeof path, "foreign");
+    snprintf(args, sizeof args, "run '%s' --open 4 -w '%s' -n 4", env("GENERATOR_PLUGIN"), path);
+    free(falcoplug(args, false, &code));
+    assert_int_equal(code, 0);
+    /* sysfields has no source: events of plugin 999 belong to a source it does not know */
+    snprintf(args, sizeof args, "run '%s' --capture '%s'", env("SYSFIELDS_PLUGIN"), path);
+    char *out = falcoplug(args, true, &code);
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(out, "EOF after 0 events\n"));
+    assert_non_null(strstr(out, "4 events of other plugins skipped"));
+    free(out);
+    unlink(path);
+}
+
+static void test_usage_and_input_errors(void **state)
+{
+    (void)state;
+    char args[4096];
+    int code;
+    snprintf(args, sizeof args, "run '%s' --capture /nonexistent/x.scap", env("SYSFIELDS_PLUGIN"));
+    char *out = falcoplug(args, true, &code);
+    assert_int_equal(code, 1);
+    assert_non_null(strstr(out, "/nonexistent/x.scap"));
+    free(out);
+    snprintf(args, sizeof args, "run '%s' --capture a.scap -w b.scap", env("GENERATOR_PLUGIN"));
+    out = falcoplug(args, true, &code);
+    assert_int_equal(code, 2);
+    assert_non_null(strstr(out, "does not go with --capture"));
+    free(out);
+    snprintf(args, sizeof args, "run '%s' --type no_such_event", env("GENERATOR_PLUGIN"));
+    out = falcoplug(args, true, &code);
+    assert_int_equal(code, 2);
+    assert_non_null(strstr(out, "--type no_such_event: no such event type"));
+    free(out);
+    /* no source and no --capture: nothing to run */
+    snprintf(args, sizeof args, "run '%s'", env("SYSFIELDS_PLUGIN"));
+    out = falcoplug(args, true, &code);
+    assert_int_equal(code, 1);
+    assert_non_null(strstr(out, "has no event sourcing capability (use --capture FILE)"));
+    free(out);
+    /* a file cut short: the events before the cut are printed, then the error */
+    char path[1024], cut[1100];
+    temp_scap(path, sizeof path, "cut");
+    snprintf(args, sizeof args, "run '%s' --open 3 -w '%s'", env("GENERATOR_PLUGIN"), path);
+    free(falcoplug(args, false, &code));
+    assert_int_equal(code, 0);
+    snprintf(cut, sizeof cut, "%s.cut", path);
+    FILE *in = fopen(path, "rb"), *o = fopen(cut, "wb");
+    assert_non_null(in);
+    assert_non_null(o);
+    char buf[1 << 14];
+    size_t n = fread(buf, 1, sizeof buf, in);
+    assert_true(n > 10);
+    fwrite(buf, 1, n - 10, o);
+    fclose(in);
+    fclose(o);
+    snprintf(args, sizeof args, "run '%s' --capture '%s' -o v=%%gen.value", env("GENERATOR_PLUGIN"), cut);
+    out = falcoplug(args, true, &code);
+    assert_int_equal(code, 1);
+    assert_non_null(strstr(out, "2 v="));
+    assert_non_null(strstr(out, "stopped after 2 events"));
+    free(out);
+    unlink(path);
+    unlink(cut);
+}
+
+static void test_help_mentions_capture(void **state)
+{
+    (void)state;
+    int code;
+    char *out = falcoplug("run --help", false, &code);
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(out, "--capture FILE"));
+    assert_non_null(strstr(out, "-w OUT.scap"));
+    assert_non_null(strstr(out, "--type N|NAME"));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_generator_round_trip),
+        cmocka_unit_test(test_syscall_capture),
+        cmocka_unit_test(test_foreign_plugin_events_skipped),
+        cmocka_unit_test(test_usage_and_input_errors),
+        cmocka_unit_test(test_help_mentions_capture),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
