@@ -214,6 +214,13 @@ falco_rc falco_host_extract(falco_host_extractor *x, const falco_abi_event_input
     out->count = ef.res_len;
     out->v.u64 = ef.res.u64;
     if (offsets_ok && offsets.start && offsets.length && ef.res_len) {
+        /* one entry per requested field (we ask one), relative to the event's first byte */
+        uint32_t evlen = evt->evt->len;
+        if (offsets.length[0] && (offsets.start[0] > evlen || offsets.length[0] > evlen - offsets.start[0]))
+            return falco__host_err(p, FALCO_EPARSE, "extract_fields",
+                                   "field '%s': value offset %" PRIu32 " length %" PRIu32
+                                   " lies outside the %" PRIu32 "-byte event",
+                                   f->name, offsets.start[0], offsets.length[0], evlen);
         out->has_offsets = true;
         out->offset_start = offsets.start;
         out->offset_length = offsets.length;

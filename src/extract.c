@@ -318,6 +318,7 @@ __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, f
             return FALCO_ABI_RC_FAILURE;
         }
     }
+    bool any_offset = false;
     for (uint32_t i = 0; i < in->num_fields; i++) {
         falco_abi_extract_field *f = &in->fields[i];
         f->res_len = 0;
@@ -337,10 +338,14 @@ __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, f
         if (rc != FALCO_OK)
             return field_failed(p, x, f, rc);
         if (offs) {
+            /* 0/0: this value does not come from a byte range of the event. */
             offs->start[i] = x->offset_set ? x->offset_start : 0;
             offs->length[i] = x->offset_set ? x->offset_length : 0;
+            any_offset |= x->offset_set;
         }
     }
+    if (offs && !any_offset)
+        offs->start = offs->length = NULL; /* no offsets at all, as other SDKs report it */
     return FALCO_ABI_RC_SUCCESS;
 }
 

@@ -323,8 +323,16 @@ typedef struct falco_host_values {
         const falco_abi_bool *boolean;      /* BOOL: 4 bytes each */
         const falco_abi_byte_buffer *buf;   /* IPADDR, IPNET */
     } v;
-    bool has_offsets;                       /* offsets requested and provided */
-    const uint32_t *offset_start;           /* count entries when has_offsets */
+    /* Value offsets (plugin API 3.11), when requested and provided: the
+     * plugin's start/length arrays hold one entry per field of the
+     * extract_fields call (not per value), and the host asks for one field,
+     * so only [0] exists: the bytes [start, start + length) of the event
+     * (counted from its first header byte; a plugin event's data begins at
+     * 38) the field's value was read from. start 0 and length 0 mean the
+     * value came from no particular bytes (computed). Plugin memory, valid
+     * like the values. */
+    bool has_offsets;
+    const uint32_t *offset_start;
     const uint32_t *offset_length;
 } falco_host_values;
 
@@ -349,7 +357,8 @@ const falco_host_field *falco_host_extractor_field(const falco_host_extractor *x
  * with *out (count 0 when the plugin gave no value), FALCO_NOT_SUPPORTED when
  * the event's source or type is not one the plugin extracts from (nothing is
  * called), FALCO_ERROR (plugin failure, with its last error), FALCO_EPARSE
- * (malformed event or result: NULL pointers, too many values),
+ * (malformed event or result: NULL pointers, too many values, a value
+ * offset range outside the event),
  * FALCO_EMISUSE (not initialized). evt->evtsrc NULL means p's own source. */
 falco_rc falco_host_extract(falco_host_extractor *x, const falco_abi_event_input *evt, bool want_offsets,
                             falco_host_values *out);

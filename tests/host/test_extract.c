@@ -111,6 +111,33 @@ static void test_typed_access(void **state)
     /* left alive on purpose: freed with the plugin */
 }
 
+/* Value offsets are one entry per field, relative to the event's first byte:
+ * a range past the event's end is the plugin's error, reported as such. */
+static void test_offsets_outside_event(void **state)
+{
+    fixture *f = *state;
+    /* a plugin event with a 4-byte payload (len 42); rawtest reports 38+8 */
+    uint8_t buf[64] = { 0 };
+    uint32_t len = 42, nparams = 2, l0 = 4, l1 = 4, id = 999;
+    uint16_t type = 322;
+    memcpy(buf + 16, &len, 4);
+    memcpy(buf + 20, &type, 2);
+    memcpy(buf + 22, &nparams, 4);
+    memcpy(buf + 26, &l0, 4);
+    memcpy(buf + 30, &l1, 4);
+    memcpy(buf + 34, &id, 4);
+    falco_abi_event_input ei = { (const falco_abi_event *)buf, 1, "rawtest" };
+    falco_host_extractor *x;
+    falco_host_values v;
+    assert_int_equal(falco_host_extractor_new(f->p, "rawtest.value", &x), FALCO_OK);
+    assert_int_equal(falco_host_extract(x, &ei, false, &v), FALCO_OK); /* not asked: not checked */
+    assert_false(v.has_offsets);
+    assert_int_equal(falco_host_extract(x, &ei, true, &v), FALCO_EPARSE);
+    assert_non_null(strstr(falco_host_errmsg(f->p),
+                           "field 'rawtest.value': value offset 38 length 8 lies outside the 42-byte event"));
+    falco_host_extractor_free(x);
+}
+
 static void assert_bad_expr(fixture *f, const char *expr, falco_rc want, const char *reason)
 {
     falco_host_extractor *x = (void *)1;
@@ -173,6 +200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_typed_access, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_offsets_outside_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_expressions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compatibility, setup, teardown),
     };
