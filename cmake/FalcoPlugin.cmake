@@ -4,7 +4,8 @@
 #  - default: a shared object lib<name>.so that exports exactly the plugin_*
 #    symbols the FALCO_* capability macros emit (hidden visibility plus a
 #    linker version script), links the SDK statically, and refuses undefined
-#    symbols at link time, so it needs nothing at run time but libc.
+#    symbols at link time, so it needs nothing at run time but libc (set
+#    FALCO_PLUGIN_ALLOW_UNDEFINED to lift that, e.g. for sanitizer builds).
 #  - STATIC: an object library compiled with FALCO_PLUGIN_STATIC, for linking
 #    into a host binary; each FALCO_PLUGIN(id, ...) then defines
 #    falco_plugin_api_<id>() returning its filled plugin_api struct.
@@ -40,9 +41,12 @@ function(falco_add_plugin name)
   set(vscript ${FALCO__PLUGIN_CMAKE_DIR}/falco_plugin.map)
   target_link_options(${name} PRIVATE
     "LINKER:--version-script=${vscript}"
-    "LINKER:--no-undefined"
-    "LINKER:-z,defs"
     "LINKER:--exclude-libs,ALL")
+  # Refuse undefined symbols at link time, except in sanitizer builds where
+  # the sanitizer runtime lives in the host executable (clang links it there).
+  if(NOT FALCO_SANITIZE AND NOT FALCO_PLUGIN_ALLOW_UNDEFINED)
+    target_link_options(${name} PRIVATE "LINKER:--no-undefined" "LINKER:-z,defs")
+  endif()
   set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${vscript})
   target_link_libraries(${name} PRIVATE ${sdk} ${ARG_LIBRARIES})
 endfunction()

@@ -10,6 +10,7 @@
 
 void *falco__arena_alloc(falco__arena *a, size_t size) {
     size_t need = FALCO__ALIGN(size ? size : 1);
+    a->dirty = true;
     if (need < size)
         return NULL; /* overflow */
     falco__arena_chunk *c = a->head;
@@ -35,6 +36,7 @@ void *falco__arena_alloc(falco__arena *a, size_t size) {
 
 void falco__arena_reset_slow(falco__arena *a) {
     falco__arena_chunk *c = a->head;
+    a->dirty = false;
     if (!c)
         return;
     /* The head is the largest chunk (sizes double): keep it, free the rest. */
@@ -56,6 +58,7 @@ void falco__arena_free(falco__arena *a) {
         c = next;
     }
     a->head = NULL;
+    a->dirty = false;
 }
 
 char *falco__arena_strdup(falco__arena *a, const char *s) {

@@ -360,11 +360,6 @@ __attribute__((noinline)) static falco_abi_rc extract_slow(falco_plugin *p, cons
     return extract_general(p, x, evt, in);
 }
 
-/* True when the previous call left memory in the call arena to release. */
-static inline bool call_arena_in_use(const falco__arena *a) {
-    return a->head && (a->head->used || a->head->next);
-}
-
 falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
                                    const falco_abi_field_extract_input *in) {
     falco_plugin *p = s;
@@ -372,7 +367,7 @@ falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_
     /* The way libsinsp asks: one field, without an argument, no offsets,
      * nothing to release from the previous call. Kept free of calls but the
      * extractor's, so it needs almost no stack frame. */
-    if (__builtin_expect(in->num_fields != 1 || call_arena_in_use(&x->call_arena), 0))
+    if (__builtin_expect(in->num_fields != 1 || x->call_arena.dirty, 0))
         return extract_slow(p, evt, in);
     falco_abi_extract_field *f = in->fields;
     uint32_t id = f->field_id;

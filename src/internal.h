@@ -23,13 +23,14 @@ typedef struct falco__arena_chunk {
 } falco__arena_chunk;
 typedef struct falco__arena {
     falco__arena_chunk *head;
+    bool dirty; /* something was allocated since the last reset */
 } falco__arena;
 
 void *falco__arena_alloc(falco__arena *a, size_t size);
 void falco__arena_reset_slow(falco__arena *a);
 /* Inline because hot paths reset an arena they usually did not use. */
 static inline void falco__arena_reset(falco__arena *a) {
-    if (a->head && (a->head->used || a->head->next))
+    if (a->dirty)
         falco__arena_reset_slow(a);
 }
 void falco__arena_free(falco__arena *a);

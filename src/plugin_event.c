@@ -42,50 +42,28 @@ static uint32_t read_u32(const unsigned char *p) {
     return v;
 }
 
-falco_rc falco_event_plugin_data(const falco_event *ev, const void **data, uint32_t *len, uint32_t *plugin_id) {
+/* Why falco_event_plugin_data refused ev (the inline fast path failed). */
+falco_rc falco__event_plugin_data_error(const falco_event *ev) {
     const falco_abi_event *e = ev->evt;
+    const unsigned char *b = (const unsigned char *)e;
     if (e->type != FALCO_ABI_EVENT_PLUGIN) {
-        falco__set_detail(ev->evt, "event #%llu has type %u, not a plugin event (322)", (unsigned long long)ev->evtnum,
-                          (unsigned)e->type);
+        falco__set_detail(ev->evt, "event #%llu has type %u, not a plugin event (322)",
+                          (unsigned long long)ev->evtnum, (unsigned)e->type);
         return FALCO_ETYPE;
     }
-    const unsigned char *b = (const unsigned char *)e;
     if (e->len < FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET || e->nparams != 2) {
         falco__set_detail(ev->evt, "plugin event #%llu is malformed: len %u, %u params (need >= 38 bytes, 2 params)",
                           (unsigned long long)ev->evtnum, (unsigned)e->len, (unsigned)e->nparams);
         return FALCO_EPARSE;
     }
-    uint32_t id_len = read_u32(b + PLUGIN_EVENT_HDR);
-    uint32_t data_len = read_u32(b + PLUGIN_EVENT_HDR + 4);
-    if (id_len != 4 || data_len > e->len - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET) {
-        falco__set_detail(ev->evt, "plugin event #%llu is malformed: param lengths %u and %u in a %u-byte event",
-                          (unsigned long long)ev->evtnum, (unsigned)id_len, (unsigned)data_len, (unsigned)e->len);
-        return FALCO_EPARSE;
-    }
-    if (plugin_id)
-        *plugin_id = read_u32(b + PLUGIN_EVENT_HDR + 8);
-    *data = b + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET;
-    *len = data_len;
-    return FALCO_OK;
+    falco__set_detail(ev->evt, "plugin event #%llu is malformed: param lengths %u and %u in a %u-byte event",
+                      (unsigned long long)ev->evtnum, (unsigned)read_u32(b + PLUGIN_EVENT_HDR),
+                      (unsigned)read_u32(b + PLUGIN_EVENT_HDR + 4), (unsigned)e->len);
+    return FALCO_EPARSE;
 }
 
-static falco_rc payload_exact(const falco_event *ev, void *out, uint32_t want) {
-    const void *data;
-    uint32_t len;
-    FALCO_TRY(falco_event_plugin_data(ev, &data, &len, NULL));
-    if (len != want) {
-        falco__set_detail(ev->evt, "event #%llu payload is %u bytes, expected %u", (unsigned long long)ev->evtnum,
-                          (unsigned)len, (unsigned)want);
-        return FALCO_ETRUNCATED;
-    }
-    memcpy(out, data, want);
-    return FALCO_OK;
-}
-
-falco_rc falco_event_payload_u64(const falco_event *ev, uint64_t *out) {
-    return payload_exact(ev, out, sizeof *out);
-}
-
-falco_rc falco_event_payload_u32(const falco_event *ev, uint32_t *out) {
-    return payload_exact(ev, out, sizeof *out);
+falco_rc falco__event_payload_size_error(const falco_event *ev, uint32_t len, uint32_t want) {
+    falco__set_detail(ev->evt, "event #%llu payload is %u bytes, expected %u", (unsigned long long)ev->evtnum,
+                      (unsigned)len, (unsigned)want);
+    return FALCO_ETRUNCATED;
 }

@@ -10,6 +10,8 @@
 #ifndef FALCO_PLUGIN_EVENT_H
 #define FALCO_PLUGIN_EVENT_H
 
+#include <string.h>
+
 #include <falco/base.h>
 
 #ifdef __cplusplus
@@ -27,18 +29,62 @@ uint64_t falco_event_num(const falco_event *ev);
 /* The event source name ("syscall", "gen", ...), or "" when the host does not say. */
 const char *falco_event_source(const falco_event *ev);
 
+/* Internal: the failure paths of the inline accessors below (they record
+ * the detail the SDK appends to the error message). */
+falco_rc falco__event_plugin_data_error(const falco_event *ev);
+falco_rc falco__event_payload_size_error(const falco_event *ev, uint32_t len, uint32_t want);
+
 /* For a plugin event (type 322): sets *data and *len to its payload and *plugin_id
  * (may be NULL) to its plugin id. Points into the event: valid as long as the
  * event. FALCO_ETYPE for another event type, FALCO_EPARSE with a message when
- * the event is malformed (lengths beyond the event). */
-falco_rc falco_event_plugin_data(const falco_event *ev, const void **data, uint32_t *len,
-                                 uint32_t *plugin_id);
+ * the event is malformed (lengths beyond the event). Inline: extractors call
+ * it for every field. */
+static inline falco_rc falco_event_plugin_data(const falco_event *ev, const void **data, uint32_t *len,
+                                               uint32_t *plugin_id) {
+    const falco_abi_event *e = ev->evt;
+    const unsigned char *b = (const unsigned char *)(const void *)e;
+    uint32_t lens[3]; /* id length, payload length, plugin id */
+    if (e->type == FALCO_ABI_EVENT_PLUGIN && e->nparams == 2 && e->len >= FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET) {
+        memcpy(lens, b + sizeof(falco_abi_event), sizeof lens);
+        if (lens[0] == 4 && lens[1] <= e->len - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET) {
+            if (plugin_id)
+                *plugin_id = lens[2];
+            *data = b + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET;
+            *len = lens[1];
+            return FALCO_OK;
+        }
+    }
+    *data = NULL; /* defined outputs on failure, for the caller's compiler too */
+    *len = 0;
+    return falco__event_plugin_data_error(ev);
+}
 
-/* Reads a payload made of exactly one little-endian integer of the given
+/* Reads a payload made of exactly one native-endian integer of the given
  * width (the common case of counter-style sources). FALCO_ETYPE when the
  * event is not a plugin event, FALCO_ETRUNCATED when the payload size differs. */
-falco_rc falco_event_payload_u64(const falco_event *ev, uint64_t *out);
-falco_rc falco_event_payload_u32(const falco_event *ev, uint32_t *out);
+static inline falco_rc falco_event_payload_u64(const falco_event *ev, uint64_t *out) {
+    const void *data;
+    uint32_t len;
+    falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
+    if (rc == FALCO_OK && len == sizeof *out) {
+        memcpy(out, data, sizeof *out);
+        return FALCO_OK;
+    }
+    *out = 0; /* defined on failure, for the caller's compiler too */
+    return rc != FALCO_OK ? rc : falco__event_payload_size_error(ev, len, sizeof *out);
+}
+
+static inline falco_rc falco_event_payload_u32(const falco_event *ev, uint32_t *out) {
+    const void *data;
+    uint32_t len;
+    falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
+    if (rc == FALCO_OK && len == sizeof *out) {
+        memcpy(out, data, sizeof *out);
+        return FALCO_OK;
+    }
+    *out = 0; /* defined on failure, for the caller's compiler too */
+    return rc != FALCO_OK ? rc : falco__event_payload_size_error(ev, len, sizeof *out);
+}
 
 #ifdef __cplusplus
 }

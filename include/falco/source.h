@@ -128,6 +128,16 @@ typedef struct falco__batch_head {
 
 falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len, uint64_t ts);
 
+/* Internal: the fixed part of a plugin event, written with typed stores. */
+#pragma pack(push, 1)
+typedef struct falco__plugin_event_head {
+    falco_abi_event hdr;
+    uint32_t id_len;    /* 4 */
+    uint32_t data_len;  /* payload bytes */
+    uint32_t plugin_id;
+} falco__plugin_event_head;
+#pragma pack(pop)
+
 /* Appends a plugin event (type 322) carrying len bytes of data (copied) with
  * the given timestamp (nanoseconds since the epoch; UINT64_MAX lets the host
  * set the time it receives the event). FALCO_ERANGE when the batch is full,
@@ -139,19 +149,19 @@ static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const voi
     if (h->next == h->last || (size_t)(h->end - h->pos) < need)
         return falco__batch_add_plugin_event_slow(b, data, len, ts);
     unsigned char *e = h->pos;
-    h->pos += need;
-    falco_abi_event hdr;
-    hdr.ts = ts;
-    hdr.tid = UINT64_MAX;
-    hdr.len = (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len;
-    hdr.type = FALCO_ABI_EVENT_PLUGIN;
-    hdr.nparams = 2;
-    uint32_t lens[3] = {4, len, h->plugin_id};
-    memcpy(e, &hdr, sizeof hdr);
-    memcpy(e + sizeof hdr, lens, sizeof lens);
+    falco__plugin_event_head *ev = (falco__plugin_event_head *)(void *)e;
+    h->pos = e + need;
+    *h->next++ = &ev->hdr;
+    ev->hdr.ts = ts;
+    ev->hdr.tid = UINT64_MAX;
+    ev->hdr.len = (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len;
+    ev->hdr.type = FALCO_ABI_EVENT_PLUGIN;
+    ev->hdr.nparams = 2;
+    ev->id_len = 4;
+    ev->data_len = len;
+    ev->plugin_id = h->plugin_id;
     if (len)
         memcpy(e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, data, len);
-    *h->next++ = (falco_abi_event *)(void *)e;
     return FALCO_OK;
 }
 
