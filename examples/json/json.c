@@ -4,7 +4,7 @@
  *
  *   json.value[/a/b]   the value at a JSON pointer (strings as text, other
  *                      values as compact JSON)
- *   json.type[/a/b]    its type: object, array, string, number, bool, null
+ *   json.type[/a/b]    its type: object, array, string, number, boolean, null
  *   json.size[/a/b]    members of an object / items of an array
  *   json.exists[/a/b]  whether the pointer resolves
  *   json.obj           the whole document, compact
