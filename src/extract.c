@@ -12,6 +12,11 @@ static const size_t kind_size[] = {0, sizeof(uint64_t), sizeof(const char *), si
                                    sizeof(falco_abi_byte_buffer)};
 static const char *const kind_name[] = {"?", "u64", "string", "bool", "ip address"};
 
+/* Value storage class of the field being extracted (off the hot path). */
+static uint8_t cur_kind(const falco_extract *x) {
+    return x->fields_rt[x->head.req->field_id].kind;
+}
+
 void falco__extract_init(falco_plugin *p) {
     p->extract.p = p;
     p->extract.xd = p->decl->falco__extract;
@@ -66,15 +71,15 @@ void *falco_extract_state(const falco_extract *x) {
 }
 
 const falco_field *falco_extract_field(const falco_extract *x) {
-    return &x->fields[x->field_index];
+    return &x->fields[x->head.req->field_id];
 }
 
 uint32_t falco_extract_field_index(const falco_extract *x) {
-    return x->field_index;
+    return x->head.req->field_id;
 }
 
 const void *falco_extract_field_data(const falco_extract *x) {
-    return x->fields[x->field_index].data;
+    return x->fields[x->head.req->field_id].data;
 }
 
 bool falco_extract_has_arg(const falco_extract *x) {
@@ -99,7 +104,7 @@ void *falco_extract_event_alloc(falco_extract *x, size_t size) {
 
 falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...) {
     falco_plugin *p = x->p;
-    int n = snprintf(p->last_error, sizeof p->last_error, "field '%s': ", x->fields[x->field_index].name);
+    int n = snprintf(p->last_error, sizeof p->last_error, "field '%s': ", x->fields[x->head.req->field_id].name);
     if (n < 0 || (size_t)n >= sizeof p->last_error)
         n = 0;
     va_list ap;
@@ -154,16 +159,16 @@ falco_rc falco_extract_event_context(falco_extract *x, void **ctx) {
 
 static falco_rc kind_error(falco_extract *x, uint8_t kind) {
     return falco_extract_error(x, FALCO_ETYPE, "a %s value was set on a field of type %s", kind_name[kind],
-                               kind_name[x->head.kind]);
+                               kind_name[cur_kind(x)]);
 }
 
 /* Finds where to store the next value of the current field, growing the
  * values array in the call arena: *slot, or an error code with a message. */
 static falco_rc value_slot(falco_extract *x, uint8_t kind, void **slot) {
     falco__extract_head *h = &x->head;
-    if (kind != h->kind)
+    if (kind != cur_kind(x))
         return kind_error(x, kind);
-    if (h->count > 0 && !x->fields[x->field_index].is_list)
+    if (h->count > 0 && !x->fields[x->head.req->field_id].is_list)
         return falco_extract_error(x, FALCO_EMISUSE, "a second value was set on a field that is not a list");
     size_t es = kind_size[kind];
     falco_abi_extract_field *req = h->req;
@@ -186,6 +191,7 @@ static falco_rc value_slot(falco_extract *x, uint8_t kind, void **slot) {
         x->cap = cap;
     }
     *slot = (unsigned char *)values + es * h->count++;
+    h->fast = 0;
     req->res.u64 = values;
     req->res_len = h->count;
     return FALCO_OK;
@@ -216,7 +222,7 @@ falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s) {
 }
 
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
-    if (x->head.kind != FALCO__KIND_STR)
+    if (cur_kind(x) != FALCO__KIND_STR)
         return kind_error(x, FALCO__KIND_STR);
     if (!s && len)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
@@ -238,7 +244,7 @@ falco_rc falco_extract_str(falco_extract *x, const char *s) {
 }
 
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
-    if (x->head.kind != FALCO__KIND_BUF)
+    if (cur_kind(x) != FALCO__KIND_BUF)
         return kind_error(x, FALCO__KIND_BUF);
     if (len != 4 && len != 16)
         return falco_extract_error(x, FALCO_EINVAL, "an IP address is 4 or 16 bytes, not %u", len);
@@ -274,7 +280,7 @@ void falco_extract_offset(falco_extract *x, uint32_t start, uint32_t length) {
 /* ---- dispatch ---- */
 
 static falco_rc check_request(falco_extract *x, const falco_abi_extract_field *f) {
-    const falco_field *fd = &x->fields[x->field_index];
+    const falco_field *fd = &x->fields[x->head.req->field_id];
     if (f->arg_present) {
         if (fd->arg == FALCO_ARG_NONE)
             return falco_extract_error(x, FALCO_EINVAL, "takes no argument");
@@ -298,7 +304,7 @@ __attribute__((noinline)) static falco_abi_rc field_failed(falco_plugin *p, falc
     if (!p->error_set) {
         const char *detail = falco__take_detail(x->ev->evt);
         snprintf(p->last_error, sizeof p->last_error, "field '%s' on event #%llu: %s%s%s",
-                 x->fields[x->field_index].name, (unsigned long long)x->ev->evtnum, falco_rc_message(rc),
+                 x->fields[x->head.req->field_id].name, (unsigned long long)x->ev->evtnum, falco_rc_message(rc),
                  *detail ? ": " : "", detail);
     }
     f->res_len = 0;
@@ -328,9 +334,8 @@ __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, f
             return FALCO_ABI_RC_FAILURE;
         }
         x->head.req = f;
-        x->field_index = f->field_id;
-        x->head.kind = x->fields_rt[f->field_id].kind;
         x->head.count = 0;
+        x->head.fast = x->head.single ? x->fields_rt[f->field_id].fast : 0;
         x->offset_set = false;
         falco_rc rc = check_request(x, f);
         if (rc == FALCO_OK)
@@ -379,11 +384,10 @@ falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_
     p->error_set = false;
     p->current = &x->call_arena;
     x->ev = evt;
-    x->field_index = id;
     x->head.req = f;
-    x->head.kind = rf->kind;
     x->head.count = 0;
     x->head.single = 1;
+    x->head.fast = rf->fast;
     f->res_len = 0; /* the setters write res and res_len */
     falco_rc rc = rf->extract(x, evt);
     if (__builtin_expect(rc == FALCO_OK, 1))

@@ -70,6 +70,7 @@ typedef struct falco__field_rt {
     falco_extract_fn extract;
     uint8_t kind;   /* value storage class: FALCO__KIND_* in falco/extract.h */
     uint8_t checks; /* non-zero: the argument must be checked (or offsets reported) */
+    uint8_t fast;   /* kind whose first value may be stored inline (0 for buffers) */
 } falco__field_rt;
 
 /* ---- extraction state, embedded in the plugin state ---- */
@@ -83,7 +84,6 @@ struct falco_extract {
     uint32_t nfields;
     bool offsets_enabled;      /* .value_offsets and a host that knows them */
     const falco_abi_event_input *ev;
-    uint32_t field_index;      /* the field being extracted: fields[field_index] */
     bool offset_set;
     uint32_t offset_start, offset_length;
     falco__arena call_arena;  /* reset at every extract_fields call */

@@ -330,6 +330,7 @@ static bool build_extract(falco__runtime *rt, const falco_plugin_decl *d) {
         const falco_field *f = &x->fields.items[i];
         rt->fields_rt[i].extract = f->extract;
         rt->fields_rt[i].kind = field_kind(f->type);
+        rt->fields_rt[i].fast = rt->fields_rt[i].kind == FALCO__KIND_BUF ? 0 : rt->fields_rt[i].kind;
         rt->fields_rt[i].checks = f->arg != FALCO_ARG_NONE || f->arg_required || x->value_offsets;
     }
     rt->fields_json = build_fields_json(x);

@@ -182,8 +182,11 @@ typedef struct falco__extract_head {
     } first;                      /* storage of the first value when `single` */
     falco_abi_extract_field *req; /* the host's request: res and res_len are written here */
     uint32_t count;               /* values set so far for the current field */
-    uint8_t kind;                 /* FALCO__KIND_* of the field being extracted */
-    uint8_t single;               /* the first value may be stored in `first` */
+    uint8_t single;               /* one field in this call */
+    /* The kind whose next value may go straight into `first` (first value of
+     * a single-field call), else 0. One byte, checked alone by the inline
+     * setters, so the check never waits on several smaller stores. */
+    uint8_t fast;
 } falco__extract_head;
 
 #define FALCO__KIND_U64 1
@@ -198,8 +201,9 @@ falco_rc falco__extract_bool_slow(falco_extract *x, bool v);
 /* For U64, RELTIME and ABSTIME fields. */
 static inline falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
     falco__extract_head *h = (falco__extract_head *)(void *)x;
-    if (h->kind != FALCO__KIND_U64 || h->count || !h->single)
+    if (h->fast != FALCO__KIND_U64)
         return falco__extract_u64_slow(x, v);
+    h->fast = 0;
     h->first.u64 = v;
     h->req->res.u64 = &h->first.u64;
     h->req->res_len = 1;
@@ -211,8 +215,9 @@ static inline falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
  * call on this plugin state (literals, plugin state, event-context memory). */
 static inline falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
     falco__extract_head *h = (falco__extract_head *)(void *)x;
-    if (h->kind != FALCO__KIND_STR || h->count || !h->single || !s)
+    if (h->fast != FALCO__KIND_STR || !s)
         return falco__extract_str_ref_slow(x, s);
+    h->fast = 0;
     h->first.str = s;
     h->req->res.str = &h->first.str;
     h->req->res_len = 1;
@@ -223,8 +228,9 @@ static inline falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
 /* For BOOL fields. */
 static inline falco_rc falco_extract_bool(falco_extract *x, bool v) {
     falco__extract_head *h = (falco__extract_head *)(void *)x;
-    if (h->kind != FALCO__KIND_BOOL || h->count || !h->single)
+    if (h->fast != FALCO__KIND_BOOL)
         return falco__extract_bool_slow(x, v);
+    h->fast = 0;
     h->first.boolean = v ? 1u : 0u;
     h->req->res.boolean = &h->first.boolean;
     h->req->res_len = 1;
