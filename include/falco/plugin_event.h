@@ -59,31 +59,29 @@ static inline falco_rc falco_event_plugin_data(const falco_event *ev, const void
     return falco__event_plugin_data_error(ev);
 }
 
-/* Reads a payload made of exactly one native-endian integer of the given
- * width (the common case of counter-style sources). FALCO_ETYPE when the
- * event is not a plugin event, FALCO_ETRUNCATED when the payload size differs. */
-static inline falco_rc falco_event_payload_u64(const falco_event *ev, uint64_t *out) {
+/* Internal: copies a payload of exactly `size` bytes into out (zeroed on failure). */
+static inline falco_rc falco__event_payload_exact(const falco_event *ev, void *out, uint32_t size) {
     const void *data;
     uint32_t len;
     falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
-    if (rc == FALCO_OK && len == sizeof *out) {
-        memcpy(out, data, sizeof *out);
+    if (rc == FALCO_OK && len == size) {
+        memcpy(out, data, size);
         return FALCO_OK;
     }
-    *out = 0; /* defined on failure, for the caller's compiler too */
-    return rc != FALCO_OK ? rc : falco__event_payload_size_error(ev, len, sizeof *out);
+    memset(out, 0, size); /* defined on failure, for the caller's compiler too */
+    return rc != FALCO_OK ? rc : falco__event_payload_size_error(ev, len, size);
+}
+
+/* Reads a payload made of exactly one native-endian integer of the given
+ * width (the common case of counter-style sources). FALCO_ETYPE when the
+ * event is not a plugin event, FALCO_ETRUNCATED when the payload size differs;
+ * *out is 0 on failure. */
+static inline falco_rc falco_event_payload_u64(const falco_event *ev, uint64_t *out) {
+    return falco__event_payload_exact(ev, out, sizeof *out);
 }
 
 static inline falco_rc falco_event_payload_u32(const falco_event *ev, uint32_t *out) {
-    const void *data;
-    uint32_t len;
-    falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
-    if (rc == FALCO_OK && len == sizeof *out) {
-        memcpy(out, data, sizeof *out);
-        return FALCO_OK;
-    }
-    *out = 0; /* defined on failure, for the caller's compiler too */
-    return rc != FALCO_OK ? rc : falco__event_payload_size_error(ev, len, sizeof *out);
+    return falco__event_payload_exact(ev, out, sizeof *out);
 }
 
 #ifdef __cplusplus
