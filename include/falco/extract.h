@@ -238,9 +238,11 @@ static inline falco_rc falco_extract_bool(falco_extract *x, bool v) {
     return FALCO_OK;
 }
 
-/* For STRING fields: s is copied (must be valid UTF-8 text without NUL). */
+/* For STRING fields: s (NUL-terminated) is copied into memory that lives
+ * until the next extract call on this plugin state. */
 falco_rc falco_extract_str(falco_extract *x, const char *s);
-/* For STRING fields: the first len bytes of s are copied and NUL-terminated. */
+/* For STRING fields: the first len bytes of s are copied and NUL-terminated;
+ * FALCO_EINVAL when they contain a NUL byte (the host measures with strlen). */
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len);
 /* For IPADDR and IPNET fields: 4 (IPv4) or 16 (IPv6) bytes in network order, copied. */
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len);
