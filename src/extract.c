@@ -14,7 +14,7 @@ static const char *const kind_name[] = {"?", "u64", "string", "bool", "ip addres
 
 /* Value storage class of the field being extracted (off the hot path). */
 static uint8_t cur_kind(const falco_extract *x) {
-    return x->fields_rt[x->head.req->field_id].kind;
+    return FALCO__RT_KIND(&x->fields_rt[x->head.req->field_id]);
 }
 
 void falco__extract_init(falco_plugin *p) {
@@ -168,32 +168,32 @@ static falco_rc value_slot(falco_extract *x, uint8_t kind, void **slot) {
     falco__extract_head *h = &x->head;
     if (kind != cur_kind(x))
         return kind_error(x, kind);
-    if (h->count > 0 && !x->fields[x->head.req->field_id].is_list)
+    if (h->st.v.count > 0 && !x->fields[x->head.req->field_id].is_list)
         return falco_extract_error(x, FALCO_EMISUSE, "a second value was set on a field that is not a list");
     size_t es = kind_size[kind];
     falco_abi_extract_field *req = h->req;
     void *values = req->res.u64;
-    if (h->count == 0) {
-        bool inline_first = h->single && es <= sizeof h->first;
+    if (h->st.v.count == 0) {
+        bool inline_first = h->st.v.single && es <= sizeof h->first;
         values = inline_first ? (void *)&h->first : NULL;
         x->cap = inline_first ? 1 : 0;
     } else if (values == (void *)&h->first) {
         x->cap = 1; /* the first value went inline through a fast path */
     }
-    if (h->count == x->cap) {
+    if (h->st.v.count == x->cap) {
         uint32_t cap = x->cap ? x->cap * 2 : 4;
         void *grown = falco__arena_alloc(&x->call_arena, cap * es);
         if (!grown)
             return falco_extract_error(x, FALCO_ENOMEM, "out of memory for %u values", cap);
-        if (h->count)
-            memcpy(grown, values, h->count * es);
+        if (h->st.v.count)
+            memcpy(grown, values, h->st.v.count * es);
         values = grown;
         x->cap = cap;
     }
-    *slot = (unsigned char *)values + es * h->count++;
-    h->fast = 0;
+    *slot = (unsigned char *)values + es * h->st.v.count++;
+    h->st.v.fast = 0;
     req->res.u64 = values;
-    req->res_len = h->count;
+    req->res_len = h->st.v.count;
     return FALCO_OK;
 }
 
@@ -314,7 +314,7 @@ __attribute__((noinline)) static falco_abi_rc field_failed(falco_plugin *p, falc
 /* Any number of fields, arguments, value offsets: the general path. */
 __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, falco_extract *x, const falco_abi_event_input *evt,
                                     const falco_abi_field_extract_input *in) {
-    x->head.single = in->num_fields == 1;
+    bool single = in->num_fields == 1;
     falco_abi_extract_value_offsets *offs = x->offsets_enabled ? in->value_offsets : NULL;
     if (offs) {
         offs->start = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
@@ -334,8 +334,9 @@ __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, f
             return FALCO_ABI_RC_FAILURE;
         }
         x->head.req = f;
-        x->head.count = 0;
-        x->head.fast = x->head.single ? x->fields_rt[f->field_id].fast : 0;
+        x->head.st.word = 0;
+        x->head.st.v.single = single;
+        x->head.st.v.fast = single ? x->fields_rt[f->field_id].start.v.fast : 0;
         x->offset_set = false;
         falco_rc rc = check_request(x, f);
         if (rc == FALCO_OK)
@@ -372,22 +373,20 @@ falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_
     /* The way libsinsp asks: one field, without an argument, no offsets,
      * nothing to release from the previous call. Kept free of calls but the
      * extractor's, so it needs almost no stack frame. */
-    if (__builtin_expect(in->num_fields != 1 || x->call_arena.dirty, 0))
+    if (__builtin_expect(in->num_fields != 1, 0))
         return extract_slow(p, evt, in);
     falco_abi_extract_field *f = in->fields;
     uint32_t id = f->field_id;
     if (__builtin_expect(id >= x->nfields, 0))
         return extract_slow(p, evt, in);
     const falco__field_rt *rf = &x->fields_rt[id];
-    if (__builtin_expect(f->arg_present | rf->checks, 0))
+    if (__builtin_expect(f->arg_present | FALCO__RT_CHECKS(rf) | x->call_arena.dirty, 0))
         return extract_slow(p, evt, in);
     p->error_set = false;
     p->current = &x->call_arena;
     x->ev = evt;
     x->head.req = f;
-    x->head.count = 0;
-    x->head.single = 1;
-    x->head.fast = rf->fast;
+    x->head.st = rf->start; /* count 0, single, the inline kind: one store */
     f->res_len = 0; /* the setters write res and res_len */
     falco_rc rc = rf->extract(x, evt);
     if (__builtin_expect(rc == FALCO_OK, 1))

@@ -65,13 +65,15 @@ typedef struct falco__runtime {
  * of memory. */
 falco__runtime *falco__runtime_get(const falco_plugin_decl *d);
 
-/* Per field, what the extraction hot path reads, packed in 16 bytes. */
+/* Per field, what the extraction hot path reads, packed in 16 bytes: the
+ * extractor and the head state a single-field call starts from, whose spare
+ * bytes hold the field's value class and whether its request needs checks. */
 typedef struct falco__field_rt {
     falco_extract_fn extract;
-    uint8_t kind;   /* value storage class: FALCO__KIND_* in falco/extract.h */
-    uint8_t checks; /* non-zero: the argument must be checked (or offsets reported) */
-    uint8_t fast;   /* kind whose first value may be stored inline (0 for buffers) */
+    falco__extract_state start;
 } falco__field_rt;
+#define FALCO__RT_KIND(rf) ((rf)->start.v.spare[0])   /* FALCO__KIND_* */
+#define FALCO__RT_CHECKS(rf) ((rf)->start.v.spare[1]) /* argument or offsets to check */
 
 /* ---- extraction state, embedded in the plugin state ---- */
 struct falco_extract {

@@ -328,10 +328,13 @@ static bool build_extract(falco__runtime *rt, const falco_plugin_decl *d) {
             rt->syscall_events = true;
     for (size_t i = 0; i < x->fields.count; i++) {
         const falco_field *f = &x->fields.items[i];
-        rt->fields_rt[i].extract = f->extract;
-        rt->fields_rt[i].kind = field_kind(f->type);
-        rt->fields_rt[i].fast = rt->fields_rt[i].kind == FALCO__KIND_BUF ? 0 : rt->fields_rt[i].kind;
-        rt->fields_rt[i].checks = f->arg != FALCO_ARG_NONE || f->arg_required || x->value_offsets;
+        falco__field_rt *rf = &rt->fields_rt[i];
+        rf->extract = f->extract;
+        uint8_t kind = field_kind(f->type);
+        rf->start.v.single = 1;
+        rf->start.v.fast = kind == FALCO__KIND_BUF ? 0 : kind;
+        FALCO__RT_KIND(rf) = kind;
+        FALCO__RT_CHECKS(rf) = f->arg != FALCO_ARG_NONE || f->arg_required || x->value_offsets;
     }
     rt->fields_json = build_fields_json(x);
     if (!rt->fields_json)

@@ -174,6 +174,19 @@ falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...
 /* Internal: the first members of every falco_extract, read by the inline
  * fast paths of the most common setters below (one value of a single-field
  * extraction, the way libsinsp asks). Not part of the API: use the functions. */
+typedef union falco__extract_state {
+    struct {
+        uint32_t count; /* values set so far for the current field */
+        uint8_t single; /* one field in this call */
+        /* The kind whose next value may go straight into `first` (first
+         * value of a single-field call), else 0. One byte, checked alone by
+         * the inline setters, so the check never waits on smaller stores. */
+        uint8_t fast;
+        uint8_t spare[2]; /* the SDK's per-field table keeps the field's kind and flags here */
+    } v;
+    uint64_t word;
+} falco__extract_state;
+
 typedef struct falco__extract_head {
     union {
         uint64_t u64;
@@ -181,12 +194,7 @@ typedef struct falco__extract_head {
         falco_abi_bool boolean;
     } first;                      /* storage of the first value when `single` */
     falco_abi_extract_field *req; /* the host's request: res and res_len are written here */
-    uint32_t count;               /* values set so far for the current field */
-    uint8_t single;               /* one field in this call */
-    /* The kind whose next value may go straight into `first` (first value of
-     * a single-field call), else 0. One byte, checked alone by the inline
-     * setters, so the check never waits on several smaller stores. */
-    uint8_t fast;
+    falco__extract_state st;      /* written whole (one store) at each field's start */
 } falco__extract_head;
 
 #define FALCO__KIND_U64 1
@@ -195,19 +203,27 @@ typedef struct falco__extract_head {
 #define FALCO__KIND_BUF 4
 
 falco_rc falco__extract_u64_slow(falco_extract *x, uint64_t v);
+
+/* The state after one inline value: count 1, single, nothing more inline. */
+static inline uint64_t falco__extract_one_inline(void) {
+    falco__extract_state st;
+    st.word = 0;
+    st.v.count = 1;
+    st.v.single = 1;
+    return st.word;
+}
 falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s);
 falco_rc falco__extract_bool_slow(falco_extract *x, bool v);
 
 /* For U64, RELTIME and ABSTIME fields. */
 static inline falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
     falco__extract_head *h = (falco__extract_head *)(void *)x;
-    if (h->fast != FALCO__KIND_U64)
+    if (h->st.v.fast != FALCO__KIND_U64)
         return falco__extract_u64_slow(x, v);
-    h->fast = 0;
     h->first.u64 = v;
     h->req->res.u64 = &h->first.u64;
     h->req->res_len = 1;
-    h->count = 1;
+    h->st.word = falco__extract_one_inline();
     return FALCO_OK;
 }
 
@@ -215,26 +231,24 @@ static inline falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
  * call on this plugin state (literals, plugin state, event-context memory). */
 static inline falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
     falco__extract_head *h = (falco__extract_head *)(void *)x;
-    if (h->fast != FALCO__KIND_STR || !s)
+    if (h->st.v.fast != FALCO__KIND_STR || !s)
         return falco__extract_str_ref_slow(x, s);
-    h->fast = 0;
     h->first.str = s;
     h->req->res.str = &h->first.str;
     h->req->res_len = 1;
-    h->count = 1;
+    h->st.word = falco__extract_one_inline();
     return FALCO_OK;
 }
 
 /* For BOOL fields. */
 static inline falco_rc falco_extract_bool(falco_extract *x, bool v) {
     falco__extract_head *h = (falco__extract_head *)(void *)x;
-    if (h->fast != FALCO__KIND_BOOL)
+    if (h->st.v.fast != FALCO__KIND_BOOL)
         return falco__extract_bool_slow(x, v);
-    h->fast = 0;
     h->first.boolean = v ? 1u : 0u;
     h->req->res.boolean = &h->first.boolean;
     h->req->res_len = 1;
-    h->count = 1;
+    h->st.word = falco__extract_one_inline();
     return FALCO_OK;
 }
 
