@@ -22,6 +22,14 @@ static uint32_t batch_count(const falco_batch *b) {
     return (uint32_t)(b->head.next - b->events);
 }
 
+/* The inline fast path checks only the cursor's space, not the free event
+ * slots: every event takes at least FALCO__BATCH_MIN_EVENT bytes of it, and
+ * `end` is never more than that many bytes per free slot past `pos`. */
+static void clamp_end(falco__batch_head *h, unsigned char *chunk_end, size_t slots) {
+    size_t max = slots * FALCO__BATCH_MIN_EVENT;
+    h->end = (size_t)(chunk_end - h->pos) > max ? h->pos + max : chunk_end;
+}
+
 typedef struct falco__instance {
     void *user;
     void *sdk_block; /* the instance_size block, freed by the SDK */
@@ -110,10 +118,12 @@ falco_abi_rc falco__source_next_batch(falco_abi_plugin_t *s, falco_abi_instance_
      * beginning of the arena's (largest) chunk. */
     falco__arena_reset(&b->arena);
     falco__arena_chunk *c = b->arena.head;
-    b->head.pos = c ? c->data : NULL;
-    b->head.end = c ? c->data + c->size : NULL;
     b->head.next = b->events;
     b->head.last = b->events + b->cap;
+    b->head.pos = c ? c->data : NULL;
+    b->head.end = NULL;
+    if (c)
+        clamp_end(&b->head, c->data + c->size, b->cap);
     falco_rc r = source_of(p)->next_batch(p, inst->user, b);
     *n = batch_count(b);
     *evts = b->events;
@@ -131,10 +141,6 @@ falco_abi_rc falco__source_next_batch(falco_abi_plugin_t *s, falco_abi_instance_
     }
 }
 
-uint32_t falco_batch_room(const falco_batch *b) {
-    return (uint32_t)(b->head.last - b->head.next);
-}
-
 uint32_t falco_batch_count(const falco_batch *b) {
     return batch_count(b);
 }
@@ -145,23 +151,28 @@ falco_plugin *falco_batch_plugin(const falco_batch *b) {
 
 /* Memory for one event: from the cursor's free space, else from a new arena
  * chunk (the cursor then moves to that chunk). */
+/* Memory for one event, whose slot the caller has checked and fills next:
+ * from the cursor's free space, else from a new arena chunk (the cursor then
+ * moves to that chunk). */
 static unsigned char *batch_alloc(falco_batch *b, size_t total) {
     falco__batch_head *h = &b->head;
     size_t need = FALCO__ALIGN16(total);
+    if (need < FALCO__BATCH_MIN_EVENT)
+        need = FALCO__BATCH_MIN_EVENT; /* keeps clamp_end's promise */
+    falco__arena_chunk *c = b->arena.head;
     if ((size_t)(h->end - h->pos) >= need) {
         unsigned char *e = h->pos;
         h->pos += need;
         return e;
     }
-    falco__arena_chunk *c = b->arena.head;
     if (c)
         c->used = (size_t)(h->pos - c->data); /* what the cursor handed out */
-    unsigned char *e = falco__arena_alloc(&b->arena, total);
+    unsigned char *e = falco__arena_alloc(&b->arena, need);
     if (!e)
         return NULL;
     c = b->arena.head;
     h->pos = c->data + c->used;
-    h->end = c->data + c->size;
+    clamp_end(h, c->data + c->size, (size_t)(h->last - h->next) - 1);
     return e;
 }
 

@@ -109,8 +109,6 @@ typedef struct falco_source_decl {
  * instance and stays valid until its next next_batch or close.
  * ------------------------------------------------------------------------- */
 
-/* How many more events fit in this batch. */
-uint32_t falco_batch_room(const falco_batch *b);
 
 /* How many events the batch holds. */
 uint32_t falco_batch_count(const falco_batch *b);
@@ -127,6 +125,10 @@ typedef struct falco__batch_head {
 } falco__batch_head;
 
 falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len, uint64_t ts);
+
+/* Every event takes at least this much of the batch's memory (a plugin
+ * event is 38 bytes plus payload, rounded to 16). */
+#define FALCO__BATCH_MIN_EVENT 48u
 
 /* Internal: the fixed part of a plugin event, written with typed stores. */
 #pragma pack(push, 1)
@@ -146,7 +148,8 @@ static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const voi
                                                        uint64_t ts) {
     falco__batch_head *h = (falco__batch_head *)(void *)b;
     size_t need = ((size_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len + 15u) & ~(size_t)15u;
-    if (h->next == h->last || (size_t)(h->end - h->pos) < need)
+    /* One check: the cursor's space also bounds the free event slots. */
+    if ((size_t)(h->end - h->pos) < need)
         return falco__batch_add_plugin_event_slow(b, data, len, ts);
     unsigned char *e = h->pos;
     falco__plugin_event_head *ev = (falco__plugin_event_head *)(void *)e;
@@ -163,6 +166,12 @@ static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const voi
     if (len)
         memcpy(e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, data, len);
     return FALCO_OK;
+}
+
+/* How many more events fit in this batch. */
+static inline uint32_t falco_batch_room(const falco_batch *b) {
+    const falco__batch_head *h = (const falco__batch_head *)(const void *)b;
+    return (uint32_t)(h->last - h->next);
 }
 
 /* The same with the time set by the host. */
