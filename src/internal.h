@@ -149,6 +149,10 @@ void falco__extract_init(falco_plugin *p);
 void falco__extract_ready(falco_plugin *p);
 void falco__extract_free(falco_plugin *p);
 
+/* Defined in log.c; weakly referenced by the runtime: non-NULL when the
+ * plugin calls falco_log/falco_vlog (log.o is then linked in). */
+extern const char falco__log_linked __attribute__((weak));
+
 /* Event schema version of the compiled event table. */
 const char *falco__event_schema_version(void);
 

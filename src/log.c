@@ -3,6 +3,11 @@
 
 #include "internal.h"
 
+/* Defined here so that its presence tells the runtime whether the plugin
+ * calls falco_log at all: the linker takes this file from the static SDK
+ * only when something references it (see derive_api_version). */
+const char falco__log_linked = 1;
+
 static const char *severity_name(falco_log_severity sev) {
     static const char *const names[] = {"?",      "fatal",  "critical", "error", "warning",
                                         "notice", "info",   "debug",    "trace"};

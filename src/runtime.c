@@ -202,6 +202,9 @@ static bool derive_api_version(falco__runtime *rt, const falco_plugin_decl *d) {
             why = (reason); \
         }                   \
     } while (0)
+    /* Logging degrades gracefully (stderr) on hosts without a logger, so it
+     * raises the derived version but does not forbid a lower override. */
+    unsigned soft_minor = &falco__log_linked ? 4 : 0; /* host log_fn: API 3.4 */
     if (d->metrics)
         NEED(6, "metrics");
     if (x->falco__present) {
@@ -229,6 +232,8 @@ static bool derive_api_version(falco__runtime *rt, const falco_plugin_decl *d) {
         rt->api_minor = mi;
         return true;
     }
+    if (soft_minor > minor)
+        minor = soft_minor;
     snprintf(rt->api_version, sizeof rt->api_version, "%u.%u.0", (unsigned)FALCO_ABI_VERSION_MAJOR, minor);
     rt->api_minor = minor;
     return true;

@@ -183,10 +183,11 @@ const char *falco_plugin_owner_last_error(const falco_plugin *p);
  * ------------------------------------------------------------------------- */
 
 /* Sends a printf-style message to the host's logger with the given severity
- * (component: the plugin name). Falls back to stderr ("[name] level: msg")
- * when the host gives no logger or the plugin declares an API version below
- * 3.4.0, where hosts do not pass one. Messages are cut at 4095 bytes.
- * Safe from any thread. */
+ * (component: the plugin name). A plugin that calls it declares plugin API
+ * 3.4.0 or newer (derived automatically: hosts pass a logger from 3.4 on).
+ * Falls back to stderr ("[name] level: msg") when the host gives no logger,
+ * or when .required_api_version is set below 3.4.0 on purpose, to load on
+ * older hosts. Messages are cut at 4095 bytes. Safe from any thread. */
 void falco_log(falco_plugin *p, falco_log_severity sev, const char *fmt, ...) FALCO_PRINTF(3, 4);
 void falco_vlog(falco_plugin *p, falco_log_severity sev, const char *fmt, va_list ap);
 

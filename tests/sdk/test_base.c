@@ -107,8 +107,10 @@ static falco_rc log_init(falco_plugin *p, void *state) {
 }
 FALCO_PLUGIN(b_log34, META("b_log34"), .init = log_init, .required_api_version = "3.4.0");
 FALCO_EXTRACT(b_log34, .fields = FALCO_LIST(one_field));
-FALCO_PLUGIN(b_log30, META("b_log30"), .init = log_init);
+FALCO_PLUGIN(b_log30, META("b_log30"), .init = log_init, .required_api_version = "3.0.0");
 FALCO_EXTRACT(b_log30, .fields = FALCO_LIST(one_field));
+FALCO_PLUGIN(b_logauto, META("b_logauto"), .init = log_init);
+FALCO_EXTRACT(b_logauto, .fields = FALCO_LIST(one_field));
 
 /* The owner's last error appended to ours. */
 static falco_rc owner_init(falco_plugin *p, void *state) {
@@ -258,8 +260,18 @@ static void test_logging(void **state) {
     assert_int_equal(sink.sev[1], FALCO_ABI_LOG_ERROR);
     falco_host_plugin_free(p);
 
-    /* declared 3.0.0: hosts of that version pass no logger; the SDK must not
-     * read it and falls back to stderr */
+    /* calling falco_log derives 3.4.0 without an override: the host logger */
+    memset(&sink, 0, sizeof sink);
+    p = sdkt_load_api(falco_plugin_api_b_logauto, "b_logauto");
+    assert_string_equal(falco_host_plugin_required_api_version(p), "3.4.0");
+    falco_host_set_log(p, capture_log, &sink);
+    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    assert_int_equal(sink.count, 2);
+    assert_string_equal(sink.msg, "hello 42");
+    falco_host_plugin_free(p);
+
+    /* declared 3.0.0 on purpose: hosts of that version pass no logger; the
+     * SDK must not read it and falls back to stderr (no init error) */
     memset(&sink, 0, sizeof sink);
     p = sdkt_load_api(falco_plugin_api_b_log30, "b_log30");
     assert_string_equal(falco_host_plugin_required_api_version(p), "3.0.0");
