@@ -101,6 +101,9 @@ struct falco_extract {
 
 /* ---- the plugin state handed to the host as ss_plugin_t ---- */
 struct falco_plugin {
+    /* First, so that the extraction hot path's falco_extract is the plugin
+     * state's own address (one register for both across the extractor call). */
+    struct falco_extract extract;
     const falco_plugin_decl *decl;
     falco__runtime *rt;
     void *state;
@@ -116,7 +119,6 @@ struct falco_plugin {
     bool error_set;        /* a message was recorded during the current call */
     falco__arena *current; /* arena of the current host call (falco_plugin_scratch) */
     /* per-function memory returned to the host */
-    struct falco_extract extract;
     falco__arena misc_arena;   /* set_config, init */
     falco__arena params_arena; /* list_open_params */
     char *open_params_json;
