@@ -94,4 +94,32 @@ static inline char *capture_tmp_path(const char *tag)
     return buf;
 }
 
+
+/* A real capture's decompressed bytes with the offset and type of each of
+ * its blocks, for the tests that cut or corrupt it. */
+#define CAPTURE_MAX_BLOCKS 4096
+typedef struct capture_blocks {
+    uint8_t *data;
+    size_t len;
+    size_t offs[CAPTURE_MAX_BLOCKS];
+    uint32_t types[CAPTURE_MAX_BLOCKS];
+    size_t n;
+} capture_blocks;
+
+/* Loads shared/captures/<name> into b; -1 when it cannot be read. */
+static inline int capture_blocks_load(capture_blocks *b, const char *name)
+{
+    b->data = capture_load(capture_path(name), &b->len);
+    if (!b->data)
+        return -1;
+    b->n = capture_walk(b->data, b->len, b->offs, b->types, CAPTURE_MAX_BLOCKS);
+    return 0;
+}
+
+static inline void capture_blocks_free(capture_blocks *b)
+{
+    free(b->data);
+    b->data = NULL;
+}
+
 #endif

@@ -11,36 +11,26 @@
 
 #include "capture_test_util.h"
 
-#define MAX_BLOCKS 4096
-
-static uint8_t *plain;
-static size_t plain_len;
-static size_t offs[MAX_BLOCKS];
-static uint32_t types[MAX_BLOCKS];
-static size_t nblocks;
+static capture_blocks cap;
 
 static int setup(void **state)
 {
     (void)state;
-    plain = capture_load(capture_path("curl_google.scap"), &plain_len);
-    if (!plain)
-        return -1;
-    nblocks = capture_walk(plain, plain_len, offs, types, MAX_BLOCKS);
-    return 0;
+    return capture_blocks_load(&cap, "curl_google.scap");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    free(plain);
+    capture_blocks_free(&cap);
     return 0;
 }
 
-/* Index in offs of the k-th event block. */
+/* Index in cap.offs of the k-th event block. */
 static size_t event_block(size_t k)
 {
-    for (size_t i = 0; i < nblocks; i++)
-        if (falco_capture_is_event_block(types[i]) && k-- == 0)
+    for (size_t i = 0; i < cap.n; i++)
+        if (falco_capture_is_event_block(cap.types[i]) && k-- == 0)
             return i;
     fail_msg("no event block %zu", k);
     return 0;
@@ -71,14 +61,14 @@ static void expect_failure(const uint8_t *data, size_t len, unsigned long delive
 static void with_copy(void (*mutate)(uint8_t *, size_t), unsigned long delivered, falco_rc rc, const char *n1,
                       const char *n2)
 {
-    uint8_t *copy = malloc(plain_len);
-    memcpy(copy, plain, plain_len);
+    uint8_t *copy = malloc(cap.len);
+    memcpy(copy, cap.data, cap.len);
     mutate(copy, event_block(100));
-    expect_failure(copy, plain_len, delivered, rc, n1, n2);
+    expect_failure(copy, cap.len, delivered, rc, n1, n2);
     free(copy);
 }
 
-static size_t off_of(size_t bi) { return offs[bi]; }
+static size_t off_of(size_t bi) { return cap.offs[bi]; }
 static void len_tiny(uint8_t *d, size_t bi) { put32(d + off_of(bi) + 4, 4); }
 static void len_huge(uint8_t *d, size_t bi) { put32(d + off_of(bi) + 4, 0xFFFFFFF0u); }
 static void len_plus4(uint8_t *d, size_t bi) { put32(d + off_of(bi) + 4, capture_ld32(d + off_of(bi) + 4) + 4); }
@@ -90,7 +80,7 @@ static void test_block_length_below_minimum(void **state)
 {
     (void)state;
     char where[64];
-    snprintf(where, sizeof where, "offset %zu", offs[event_block(100)]);
+    snprintf(where, sizeof where, "offset %zu", cap.offs[event_block(100)]);
     with_copy(len_tiny, 100, FALCO_EPARSE, where, "below the 12-byte minimum");
 }
 
@@ -124,16 +114,16 @@ static void test_corrupt_process_list(void **state)
 {
     (void)state;
     size_t pl = 0;
-    for (size_t i = 0; i < nblocks; i++)
-        if (types[i] == FALCO_CAPTURE_BLOCK_PROCLIST_V5)
-            pl = offs[i];
+    for (size_t i = 0; i < cap.n; i++)
+        if (cap.types[i] == FALCO_CAPTURE_BLOCK_PROCLIST_V5)
+            pl = cap.offs[i];
     assert_int_equal(pl, 2636);
-    uint8_t *copy = malloc(plain_len);
-    memcpy(copy, plain, plain_len);
+    uint8_t *copy = malloc(cap.len);
+    memcpy(copy, cap.data, cap.len);
     uint16_t huge = 0xFFFF;
     memcpy(copy + pl + 8 + 24, &huge, 2); /* tid, pid, ptid, then comm length */
     falco_capture_error err;
-    assert_null(falco_capture_open_memory(copy, plain_len, &err));
+    assert_null(falco_capture_open_memory(copy, cap.len, &err));
     assert_int_equal(err.rc, FALCO_EPARSE);
     assert_non_null(strstr(err.msg, "PROCLIST_V5 block at offset 2636"));
     assert_non_null(strstr(err.msg, "entry 0"));
@@ -145,10 +135,10 @@ static void test_corrupt_process_list(void **state)
 static void test_unknown_block_skipped(void **state)
 {
     (void)state;
-    uint8_t *copy = malloc(plain_len);
-    memcpy(copy, plain, plain_len);
-    put32(copy + offs[event_block(5)], 0x7777u);
-    falco_capture_reader *r = falco_capture_open_memory(copy, plain_len, NULL);
+    uint8_t *copy = malloc(cap.len);
+    memcpy(copy, cap.data, cap.len);
+    put32(copy + cap.offs[event_block(5)], 0x7777u);
+    falco_capture_reader *r = falco_capture_open_memory(copy, cap.len, NULL);
     assert_non_null(r);
     const void *ev;
     size_t len;
@@ -181,12 +171,12 @@ static void test_not_a_capture(void **state)
     assert_non_null(strstr(err.msg, "gzip"));
 
     uint8_t be[28];
-    memcpy(be, plain, 28);
+    memcpy(be, cap.data, 28);
     put32(be + 8, 0x4D3C2B1Au);
     assert_null(falco_capture_open_memory(be, sizeof be, &err));
     assert_non_null(strstr(err.msg, "big-endian"));
 
-    memcpy(be, plain, 28);
+    memcpy(be, cap.data, 28);
     be[12] = 2; /* major version 2 */
     assert_null(falco_capture_open_memory(be, sizeof be, &err));
     assert_non_null(strstr(err.msg, "version 2.0"));

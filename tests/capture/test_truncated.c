@@ -11,40 +11,30 @@
 
 #include "capture_test_util.h"
 
-#define MAX_BLOCKS 4096
-
-static uint8_t *plain;
-static size_t plain_len;
-static size_t offs[MAX_BLOCKS];
-static uint32_t types[MAX_BLOCKS];
-static size_t nblocks;
+static capture_blocks cap;
 
 static int setup(void **state)
 {
     (void)state;
-    plain = capture_load(capture_path("curl_google.scap"), &plain_len);
-    if (!plain)
-        return -1;
-    nblocks = capture_walk(plain, plain_len, offs, types, MAX_BLOCKS);
-    return 0;
+    return capture_blocks_load(&cap, "curl_google.scap");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    free(plain);
+    capture_blocks_free(&cap);
     return 0;
 }
 
-static size_t block_end(size_t i) { return offs[i] + capture_ld32(plain + offs[i] + 4); }
+static size_t block_end(size_t i) { return cap.offs[i] + capture_ld32(cap.data + cap.offs[i] + 4); }
 
 /* Events whose blocks end at or before cut; whether cut is a block boundary. */
 static unsigned long events_before(size_t cut, bool *boundary)
 {
     unsigned long n = 0;
     *boundary = cut == 0;
-    for (size_t i = 0; i < nblocks; i++) {
-        if (block_end(i) <= cut && falco_capture_is_event_block(types[i]))
+    for (size_t i = 0; i < cap.n; i++) {
+        if (block_end(i) <= cut && falco_capture_is_event_block(cap.types[i]))
             n++;
         if (block_end(i) == cut)
             *boundary = true;
@@ -54,9 +44,9 @@ static unsigned long events_before(size_t cut, bool *boundary)
 
 static size_t first_event_offset(void)
 {
-    for (size_t i = 0; i < nblocks; i++)
-        if (falco_capture_is_event_block(types[i]))
-            return offs[i];
+    for (size_t i = 0; i < cap.n; i++)
+        if (falco_capture_is_event_block(cap.types[i]))
+            return cap.offs[i];
     return 0;
 }
 
@@ -66,7 +56,7 @@ static void check_cut(size_t cut)
     unsigned long expect = events_before(cut, &boundary);
     falco_capture_error err;
     uint8_t *copy = malloc(cut ? cut : 1); /* exact-size copy: ASan sees any overread */
-    memcpy(copy, plain, cut);
+    memcpy(copy, cap.data, cut);
     falco_capture_reader *r = falco_capture_open_memory(copy, cut, &err);
     if (!r) {
         /* only a cut inside the headers can fail the open */
@@ -103,20 +93,20 @@ static void check_cut(size_t cut)
 static void test_cut_everywhere(void **state)
 {
     (void)state;
-    for (size_t cut = 0; cut < plain_len; cut += 173)
+    for (size_t cut = 0; cut < cap.len; cut += 173)
         check_cut(cut);
-    check_cut(plain_len - 1);
-    check_cut(plain_len);
+    check_cut(cap.len - 1);
+    check_cut(cap.len);
 }
 
 static void test_cut_near_block_boundaries(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nblocks; i += (i < 64 ? 1 : 11)) {
-        check_cut(offs[i]);
-        check_cut(offs[i] + 1);
-        check_cut(offs[i] + 7);
-        check_cut(offs[i] + 8);
+    for (size_t i = 0; i < cap.n; i += (i < 64 ? 1 : 11)) {
+        check_cut(cap.offs[i]);
+        check_cut(cap.offs[i] + 1);
+        check_cut(cap.offs[i] + 7);
+        check_cut(cap.offs[i] + 8);
         check_cut(block_end(i) - 1);
     }
 }
