@@ -34,29 +34,28 @@ void *falco__arena_alloc(falco__arena *a, size_t size) {
     return n->data;
 }
 
+/* Frees a chain of chunks. */
+static void free_chunks(falco__arena_chunk *c) {
+    while (c) {
+        falco__arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
 void falco__arena_reset_slow(falco__arena *a) {
     falco__arena_chunk *c = a->head;
     a->dirty = false;
     if (!c)
         return;
     /* The head is the largest chunk (sizes double): keep it, free the rest. */
-    falco__arena_chunk *rest = c->next;
-    while (rest) {
-        falco__arena_chunk *next = rest->next;
-        free(rest);
-        rest = next;
-    }
+    free_chunks(c->next);
     c->next = NULL;
     c->used = 0;
 }
 
 void falco__arena_free(falco__arena *a) {
-    falco__arena_chunk *c = a->head;
-    while (c) {
-        falco__arena_chunk *next = c->next;
-        free(c);
-        c = next;
-    }
+    free_chunks(a->head);
     a->head = NULL;
     a->dirty = false;
 }

@@ -147,11 +147,5 @@ char *falco_config_schema(falco_config_option_list opts)
     if (!w)
         return NULL;
     schema_object(w, opts, NULL, true);
-    size_t len;
-    const char *text = falco_json_writer_str(w, &len);
-    char *out = text ? malloc(len + 1) : NULL;
-    if (out)
-        memcpy(out, text, len + 1);
-    falco_json_writer_free(w);
-    return out;
+    return falco__json_writer_take(w);
 }

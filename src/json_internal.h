@@ -37,6 +37,10 @@ struct falco_json_value {
  * nearest double, whatever the C locale. */
 double falco__json_text_to_double(const char *text, size_t len);
 
+/* The finished text of w as a malloc'd string the caller frees (NULL when w
+ * failed, is unbalanced or memory ran out); frees w in every case. */
+char *falco__json_writer_take(falco_json_writer *w);
+
 /* Length of the valid UTF-8 sequence at s (lead byte >= 0x80, s < end), or 0
  * when invalid: overlong, surrogate, above U+10FFFF or truncated. */
 size_t falco__json_utf8_seq_len(const unsigned char *s, const unsigned char *end);

@@ -50,6 +50,17 @@ void falco_json_writer_free(falco_json_writer *w)
     free(w);
 }
 
+char *falco__json_writer_take(falco_json_writer *w)
+{
+    size_t len = 0;
+    const char *text = w ? falco_json_writer_str(w, &len) : NULL;
+    char *out = text ? malloc(len + 1) : NULL;
+    if (out)
+        memcpy(out, text, len + 1);
+    falco_json_writer_free(w);
+    return out;
+}
+
 void falco_json_writer_reset(falco_json_writer *w)
 {
     if (!w)

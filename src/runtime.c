@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "json_internal.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static falco__runtime *all_runtimes;
@@ -239,16 +240,6 @@ static bool derive_api_version(falco__runtime *rt, const falco_plugin_decl *d) {
     return true;
 }
 
-static char *writer_take(falco_json_writer *w) {
-    size_t len = 0;
-    const char *s = falco_json_writer_str(w, &len);
-    char *out = s ? malloc(len + 1) : NULL;
-    if (out)
-        memcpy(out, s, len + 1);
-    falco_json_writer_free(w);
-    return out;
-}
-
 static char *build_fields_json(const falco_extract_decl *x) {
     falco_json_writer *w = falco_json_writer_new();
     if (!w)
@@ -297,7 +288,7 @@ static char *build_fields_json(const falco_extract_decl *x) {
         falco_json_object_end(w);
     }
     falco_json_array_end(w);
-    return writer_take(w);
+    return falco__json_writer_take(w);
 }
 
 static char *build_sources_json(const char *const *sources, const char *own) {
@@ -312,7 +303,7 @@ static char *build_sources_json(const char *const *sources, const char *own) {
         falco_json_string_value(w, own);
     }
     falco_json_array_end(w);
-    return writer_take(w);
+    return falco__json_writer_take(w);
 }
 
 static bool build_extract(falco__runtime *rt, const falco_plugin_decl *d) {
