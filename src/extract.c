@@ -198,14 +198,14 @@ static falco_rc value_slot(falco_extract *x, uint8_t kind, void **slot) {
 }
 
 falco_rc falco__extract_u64_slow(falco_extract *x, uint64_t v) {
-    void *slot;
+    void *slot = NULL; /* set on FALCO_OK; gcc -O3 cannot see through value_slot */
     FALCO_TRY(value_slot(x, FALCO__KIND_U64, &slot));
     memcpy(slot, &v, sizeof v);
     return FALCO_OK;
 }
 
 falco_rc falco__extract_bool_slow(falco_extract *x, bool v) {
-    void *slot;
+    void *slot = NULL; /* set on FALCO_OK; gcc -O3 cannot see through value_slot */
     FALCO_TRY(value_slot(x, FALCO__KIND_BOOL, &slot));
     falco_abi_bool b = v ? 1 : 0;
     memcpy(slot, &b, sizeof b);
@@ -215,7 +215,7 @@ falco_rc falco__extract_bool_slow(falco_extract *x, bool v) {
 falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s) {
     if (!s)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
-    void *slot;
+    void *slot = NULL; /* set on FALCO_OK; gcc -O3 cannot see through value_slot */
     FALCO_TRY(value_slot(x, FALCO__KIND_STR, &slot));
     memcpy(slot, &s, sizeof s);
     return FALCO_OK;
@@ -252,7 +252,7 @@ falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
     if (!copy)
         return falco_extract_error(x, FALCO_ENOMEM, "out of memory");
     memcpy(copy, addr, len);
-    void *slot;
+    void *slot = NULL; /* set on FALCO_OK; gcc -O3 cannot see through value_slot */
     FALCO_TRY(value_slot(x, FALCO__KIND_BUF, &slot));
     falco_abi_byte_buffer buf = {.len = len, .ptr = copy};
     memcpy(slot, &buf, sizeof buf);
