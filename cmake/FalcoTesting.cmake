@@ -10,7 +10,8 @@ function(falco_add_test name)
   target_link_libraries(${name} PRIVATE PkgConfig::CMOCKA ${ARG_LIBRARIES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
   add_test(NAME ${name} COMMAND ${name} ${ARG_ARGS})
-  set(env "FALCO_SHARED_DIR=${FALCO_SHARED_DIR}" "FALCO_BUILD_DIR=${PROJECT_BINARY_DIR}"
+  set(env "FALCO_TEST_DATA_DIR=${FALCO_TEST_DATA_DIR}"
+          "FALCO_BUILD_DIR=${PROJECT_BINARY_DIR}"
           "FALCO_SOURCE_DIR=${PROJECT_SOURCE_DIR}" ${ARG_ENV})
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}")
   if(ARG_TIMEOUT)

@@ -6,6 +6,8 @@
  * The captures are decompressed into memory first, so inflate is not timed.
  * Prints events/s and bytes/s per core for both and their ratio.
  *   falco_bench_decode [min seconds per measurement, default 1] [capture...]
+ * Without captures: the two of tests/data ($FALCO_TEST_DATA_DIR, else the
+ * folder compiled in).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -18,8 +20,8 @@
 #include <falco/capture.h>
 #include <falco/event.h>
 
-#ifndef FALCO_SHARED_DIR_DEFAULT
-#define FALCO_SHARED_DIR_DEFAULT "/work/shared"
+#ifndef FALCO_TEST_DATA_DIR
+#error "build with -DFALCO_TEST_DATA_DIR=\"<repo>/tests/data\""
 #endif
 
 typedef struct input {
@@ -137,12 +139,15 @@ int main(int argc, char **argv)
             if (load(argv[i], &ins[n]) == 0)
                 n++;
     } else {
-        const char *dir = getenv("FALCO_SHARED_DIR");
+        const char *dir = getenv("FALCO_TEST_DATA_DIR");
         static const char *names[] = { "curl_google.scap", "curl_google_comments.scap" };
         for (int i = 0; i < 2; i++) {
-            snprintf(path, sizeof path, "%s/captures/%s", dir ? dir : FALCO_SHARED_DIR_DEFAULT, names[i]);
-            if (load(path, &ins[n]) == 0)
-                n++;
+            snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : FALCO_TEST_DATA_DIR, names[i]);
+            if (load(path, &ins[n]) != 0) {
+                fprintf(stderr, "falco_bench_decode: cannot read %s\n", path);
+                return 1;
+            }
+            n++;
         }
     }
     if (n == 0) {

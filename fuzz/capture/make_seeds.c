@@ -2,7 +2,7 @@
  * make_seeds.c - writes the seed corpus of fuzz_capture from the reference
  * captures: a plain copy, plain and gzip'd prefixes, a capture with comments,
  * and small files in the current format written by falco_capture_writer.
- *   capture_make_seeds <shared>/captures <out dir>
+ *   capture_make_seeds <repo>/tests/data <out dir>
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

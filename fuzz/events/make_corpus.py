@@ -41,12 +41,12 @@ def events(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--shared", default=os.path.join(HERE, "..", "..", "..", "shared"))
+    ap.add_argument("--data", default=os.path.join(HERE, "..", "..", "tests", "data"))
     ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     seen = set()
-    for ev in events(os.path.join(args.shared, "captures", "curl_google.scap")):
+    for ev in events(os.path.join(args.data, "curl_google.scap")):
         etype = struct.unpack_from("<H", ev, 20)[0]
         if etype in TYPES and etype not in seen:
             seen.add(etype)

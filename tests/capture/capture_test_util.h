@@ -18,8 +18,12 @@
 static inline const char *capture_path(const char *name)
 {
     static char buf[4096];
-    const char *dir = getenv("FALCO_SHARED_DIR");
-    snprintf(buf, sizeof buf, "%s/captures/%s", dir ? dir : "/work/shared", name);
+    const char *dir = getenv("FALCO_TEST_DATA_DIR"); /* tests/data, set by ctest */
+    if (!dir) {
+        fprintf(stderr, "FALCO_TEST_DATA_DIR is not set: run this test through ctest\n");
+        exit(2);
+    }
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
     return buf;
 }
 
@@ -106,7 +110,7 @@ typedef struct capture_blocks {
     size_t n;
 } capture_blocks;
 
-/* Loads shared/captures/<name> into b; -1 when it cannot be read. */
+/* Loads tests/data/<name> into b; -1 when it cannot be read. */
 static inline int capture_blocks_load(capture_blocks *b, const char *name)
 {
     b->data = capture_load(capture_path(name), &b->len);

@@ -5,11 +5,12 @@
 # the two outputs must be identical, thread and fd names included.
 set -u
 scap_copy=$1
-shared=$2
+data=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for f in "$shared"/captures/*.scap; do
+for f in "$data"/*.scap; do
+    [ -e "$f" ] || { echo "FAIL: no .scap file in $data"; exit 1; }
     name=$(basename "$f")
     "$scap_copy" "$f" "$work/$name" 2>"$work/copy.err" || { echo "FAIL: scap_copy $name"; cat "$work/copy.err"; status=1; continue; }
     sysdig -r "$f" >"$work/orig.txt" 2>&1

@@ -1,9 +1,9 @@
 #!/bin/sh
 # falcoplug dump end to end: one stdout line per event, type filters, the
 # summary on stderr, exit 1 after every event before a truncation.
-#   test_dump.sh <falcoplug> <shared dir> <scratch dir>
+#   test_dump.sh <falcoplug> <tests/data/curl_google.scap> <scratch dir>
 set -u
-fp=$1; cap=$2/captures/curl_google.scap; tmp=$3/dump_test_$$
+fp=$1; cap=$2; tmp=$3/dump_test_$$
 mkdir -p "$tmp" || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -25,8 +25,12 @@ int cap_open(cap_walker *w, const char *name)
 {
     memset(w, 0, sizeof *w);
     char path[4096];
-    const char *dir = getenv("FALCO_SHARED_DIR");
-    snprintf(path, sizeof path, "%s/captures/%s", dir ? dir : "/work/shared", name);
+    const char *dir = getenv("FALCO_TEST_DATA_DIR");
+    if (!dir || !*dir) {
+        snprintf(w->err, sizeof w->err, "FALCO_TEST_DATA_DIR is not set (run the test through ctest)");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     gzFile f = gzopen(path, "rb");
     if (!f) {
         snprintf(w->err, sizeof w->err, "%s: cannot open", path);

@@ -26,7 +26,7 @@ typedef struct cap_walker {
     char err[4200];
 } cap_walker;
 
-/* Loads captures/NAME from $FALCO_SHARED_DIR. Returns 0, or -1 (w->err). */
+/* Loads NAME from $FALCO_TEST_DATA_DIR (tests/data). Returns 0, or -1 (w->err). */
 int cap_open(cap_walker *w, const char *name);
 
 /* Next event: 1 with *ev and *len set (valid until the next call), 0 at the end,
