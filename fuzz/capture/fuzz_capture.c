@@ -2,7 +2,10 @@
  * fuzz_capture.c - libFuzzer target for the capture reader: opens the input
  * with falco_capture_open_memory (plain or gzip'd), touches every decoded
  * metadata string, and iterates all events, checking each event's length
- * field against what the reader reported.
+ * field against what the reader reported. Every event also goes through the
+ * converter (libscap's savefile conversions): a refused event must say why,
+ * and every converted event must be a whole event whose header length is
+ * what the converter reported.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,7 +52,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len;
     falco_capture_block_info bi;
     falco_rc rc;
+    falco_capture_converter *conv = falco_capture_converter_new(NULL);
+    if (!conv)
+        abort();
+    uint64_t last_evtnum = 0;
     while ((rc = falco_capture_next(r, &ev, &len, &bi)) == FALCO_OK) {
+        if (falco_capture_converter_feed(conv, ev, len, &bi) == FALCO_OK) {
+            const void *out;
+            size_t outlen;
+            falco_capture_converted_info ci;
+            while (falco_capture_converter_next(conv, &out, &outlen, &ci) == FALCO_OK) {
+                uint32_t olen;
+                if (outlen < FALCO_CAPTURE_EVENT_HEADER_LEN)
+                    abort();
+                memcpy(&olen, (const uint8_t *)out + 16, 4);
+                if (olen != outlen || ci.evtnum <= last_evtnum)
+                    abort(); /* whole events, numbered upwards */
+                last_evtnum = ci.evtnum;
+                sum += ((const uint8_t *)out)[outlen - 1];
+            }
+        } else if (falco_capture_converter_errmsg(conv)[0] == '\0') {
+            abort(); /* a refusal must say why */
+        }
         uint32_t hlen;
         if (len < FALCO_CAPTURE_EVENT_HEADER_LEN)
             abort();
@@ -62,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (rc != FALCO_EOF && falco_capture_errmsg(r)[0] == '\0')
         abort();
+    falco_capture_converter_free(conv);
     falco_capture_close(r);
     return (int)(sum & 0);
 }

@@ -260,6 +260,88 @@ const falco_capture_process *falco_capture_find_process(const falco_capture_read
 /* Frees r and everything it handed out. NULL is allowed. */
 void falco_capture_close(falco_capture_reader *r);
 
+/* ---- converter: events as libsinsp sees them ---- */
+
+/*
+ * libscap's savefile reader does not hand events to libsinsp as they are
+ * written: it upgrades old layouts to the current event table and merges each
+ * enter event into its exit event. The converter does the same, with the rules
+ * of libs 48dfd53 (event schema FALCO_EVT_SCHEMA_VERSION):
+ * - an enter event of a converted syscall is kept per thread (tid) as the
+ *   pending enter, and usually not delivered; its exit gets the parameters
+ *   the current table moved from the enter to the exit;
+ * - an old exit layout is rebuilt as the current type, parameters the old
+ *   layout lacks added empty (zero-length: libsinsp shows <NA>) or with the
+ *   type's default value, as libscap does for each;
+ * - old enter events that no rule converts are dropped; events of unknown
+ *   types are skipped, as libscap skips them.
+ * Delivered events are numbered the way libsinsp numbers them (evt.num, from
+ * 1). libsinsp also numbers, and hands to plugin parsers, but does not return
+ * (no output, no extraction) the few enter events libscap passes through
+ * (open's, connect's...): those come out with info.shown false.
+ *
+ *   falco_capture_converter *c = falco_capture_converter_new(NULL);
+ *   while (falco_capture_next(r, &ev, &len, &info) == FALCO_OK) {
+ *       if (falco_capture_converter_feed(c, ev, len, &info) != FALCO_OK) break; // errmsg(c)
+ *       while (falco_capture_converter_next(c, &out, &outlen, &cinfo) == FALCO_OK)
+ *           use(out, outlen, cinfo.evtnum, cinfo.shown);
+ *   }
+ *   falco_capture_converter_free(c);
+ *
+ * Memory is bounded: one working event, plus one copy per thread with a
+ * pending enter event, at most FALCO_CAPTURE_CONVERTER_MAX_PENDING threads
+ * (feeding past that fails with FALCO_ENOMEM). A converter is used by one
+ * thread at a time. Since: 0.1.0
+ */
+typedef struct falco_capture_converter falco_capture_converter;
+
+/* Threads that may have a pending enter event at once. */
+#define FALCO_CAPTURE_CONVERTER_MAX_PENDING 65536u
+
+/* About one converted event. */
+typedef struct falco_capture_converted_info {
+    uint64_t evtnum;       /* libsinsp's evt.num of this event */
+    uint64_t index;        /* 0-based number in the file of the event it came from */
+    uint64_t offset;       /* block offset of that event (0 when fed without info) */
+    uint16_t original_type; /* its type as written */
+    bool converted;        /* the bytes differ from the event as written */
+    bool shown;            /* libsinsp returns it; false: parsed and numbered only */
+} falco_capture_converted_info;
+
+/* Returns a new converter the caller frees with falco_capture_converter_free(),
+ * or NULL with err filled (err may be NULL) when out of memory. */
+falco_capture_converter *falco_capture_converter_new(falco_capture_error *err);
+
+/* Feeds the next event of the file (len bytes, current 26-byte header layout,
+ * as falco_capture_next() hands them out; info may be NULL, then events are
+ * counted from 0 and offsets are 0). The converter copies what it keeps.
+ * Returns FALCO_OK (then call falco_capture_converter_next() until it returns
+ * FALCO_EOF), or FALCO_EPARSE / FALCO_ETRUNCATED for a malformed event (bad
+ * header or lengths, an exit whose pending enter event is of another syscall,
+ * a layout no rule converts), FALCO_ENOMEM; the message, from
+ * falco_capture_converter_errmsg(), names the event number and block offset.
+ * A failed event is dropped; feeding may go on with the next one. FALCO_EINVAL
+ * for a NULL c. */
+falco_rc falco_capture_converter_feed(falco_capture_converter *c, const void *event, size_t len,
+                                      const falco_capture_block_info *info);
+
+/* Hands out the next converted event of the last feed: FALCO_OK with *event
+ * and *len (the whole event, inside the converter: valid until the next feed,
+ * next or free call on c; unaligned) and info (may be NULL) filled, or
+ * FALCO_EOF when the last feed has nothing more. */
+falco_rc falco_capture_converter_next(falco_capture_converter *c, const void **event, size_t *len,
+                                      falco_capture_converted_info *info);
+
+/* The message of the last failure on c ("" when none); owned by c, valid until
+ * the next call on c. */
+const char *falco_capture_converter_errmsg(const falco_capture_converter *c);
+
+/* The number of threads with a pending enter event right now. */
+size_t falco_capture_converter_pending(const falco_capture_converter *c);
+
+/* Frees c and everything it kept (NULL allowed). */
+void falco_capture_converter_free(falco_capture_converter *c);
+
 /* ---- writer ---- */
 
 typedef struct falco_capture_writer falco_capture_writer;

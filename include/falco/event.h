@@ -190,6 +190,16 @@ int falco_evt_param_index(falco_evt_view *v, const char *name);
  * *len may be 0. FALCO_ENOTFOUND when idx is not below v->nparams. */
 falco_rc falco_evt_param_raw(falco_evt_view *v, uint32_t idx, const uint8_t **data, size_t *len);
 
+/* Returns true when the event carries param idx with at least one byte, false
+ * when the param is absent (an older layout, or idx beyond the table) or empty
+ * (zero-length: what libscap's converter adds for parameters an old capture
+ * lacks, and what libsinsp shows as <NA>). Writes nothing, v may be NULL
+ * (false). Since: 0.1.0 */
+static inline bool falco_evt_param_has_value(const falco_evt_view *v, uint32_t idx)
+{
+    return v && v->info && idx < v->nparams && v->param_len[idx] > 0;
+}
+
 /* Decodes param idx into out, resolving DYN params to their variant. A
  * zero-length param gives out->type FALCO_PT_NONE. Returns FALCO_ENOTFOUND for
  * a param the table lists but this (older) event lacks, or an index beyond the
