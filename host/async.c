@@ -43,24 +43,22 @@ falco_rc falco_host_parse(falco_host_plugin *p, const falco_abi_event_input *evt
                                p->inited ? "plugin has no event parsing capability" : "plugin capability used before init");
     if (!event_matches(p, "parse_event", evt, &p->parse_sources, &p->parse_codes, &rc))
         return rc;
-    falco_abi_table_reader_vtable_ext rx;
-    falco_abi_table_writer_vtable_ext wx;
     falco_abi_event_parse_input in;
     memset(&in, 0, sizeof in);
     in.owner = p;
     in.get_owner_last_error = falco__host_owner_last_error;
-    falco__host_fill_reader(&in.table_reader, &rx);
-    falco__host_fill_writer(&in.table_writer, &wx);
-    in.table_reader_ext = &rx;
-    in.table_writer_ext = &wx;
+    /* p's own vtables, valid as long as p: plugins may keep the pointers */
+    in.table_reader_ext = falco__host_reader_for(p, &in.table_reader);
+    in.table_writer_ext = falco__host_writer_for(p, &in.table_writer);
     falco_abi_event_input ev = *evt;
     if (!ev.evtsrc)
         ev.evtsrc = p->event_source;
     falco_abi_rc prc = p->api.parse_event(p->state, &ev, &in);
+    falco__host_tables_phase_end(); /* the write window closes with the call */
     if (prc != FALCO_ABI_RC_SUCCESS) {
         /* libsinsp ignores it; we say it, and let the caller see it. */
-        falco__host_err_plugin(p, FALCO_ERROR, "parse_event", "failed on event %llu (rc %d)",
-                               (unsigned long long)evt->evtnum, (int)prc);
+        falco__host_err_plugin(p, FALCO_ERROR, "parse_event", "failed on event %llu with %s",
+                               (unsigned long long)evt->evtnum, falco__host_rc_str(prc).s);
         falco__host_log(p, FALCO_ABI_LOG_ERROR, "%s", p->err);
         return FALCO_ERROR;
     }
@@ -122,38 +120,50 @@ static falco_abi_rc async_cb(falco_abi_owner_t *o, const falco_abi_event *e, cha
     }
     if (check_async_event(p, e, why, sizeof why))
         return reject(p, why, err);
-    h->fn(h->userdata, p, e);
+    if (h->accept && h->accept(h->userdata, p, e, why, sizeof why))
+        return reject(p, why, err);
+    if (h->fn)
+        h->fn(h->userdata, p, e);
     return FALCO_ABI_RC_SUCCESS;
 }
 
 falco_rc falco_host_set_async_handler(falco_host_plugin *p, falco_host_async_fn fn, void *userdata)
 {
+    return falco__host_install_async(p, fn, NULL, userdata);
+}
+
+falco_rc falco__host_install_async(falco_host_plugin *p, falco_host_async_fn fn, falco__host_async_accept_fn accept,
+                                   void *userdata)
+{
+    bool set = fn || accept;
     if (!p->inited)
         return falco__host_err(p, FALCO_EMISUSE, "set_async_event_handler", "plugin capability used before init");
     if (!(p->caps & FALCO_HOST_CAP_ASYNC))
         return falco__host_err(p, FALCO_EMISUSE, "set_async_event_handler", "plugin has no async events capability");
     falco__host_async *cur = atomic_load(&p->async);
     falco__host_async *next = NULL;
-    if (fn) {
+    if (set) {
         if (cur)
             return falco__host_err(p, FALCO_EMISUSE, "set_async_event_handler",
                                    "must reset the async event handler before setting a new one");
         if (!(next = malloc(sizeof *next)))
             return falco__host_err(p, FALCO_ENOMEM, "set_async_event_handler", "out of memory");
         next->fn = fn;
+        next->accept = accept;
         next->userdata = userdata;
         /* Visible before the plugin can start threads that send events. */
         atomic_store(&p->async, next);
     }
-    falco_abi_rc rc = p->api.set_async_event_handler(p->state, p, fn ? async_cb : NULL);
+    falco_abi_rc rc = p->api.set_async_event_handler(p->state, p, set ? async_cb : NULL);
     if (rc != FALCO_ABI_RC_SUCCESS) {
         if (next) {
             atomic_store(&p->async, cur);
             free(next);
         }
-        return falco__host_err_plugin(p, FALCO_ERROR, "set_async_event_handler", "failed (rc %d)", (int)rc);
+        return falco__host_err_plugin(p, FALCO_ERROR, "set_async_event_handler", "failed with %s",
+                                      falco__host_rc_str(rc).s);
     }
-    if (!fn && cur) {
+    if (!set && cur) {
         /* The plugin stopped its senders before returning. */
         atomic_store(&p->async, NULL);
         free(cur);
@@ -197,7 +207,8 @@ falco_rc falco_host_dump_state(falco_host_plugin *p, falco_host_async_fn fn, voi
     falco_abi_rc rc = p->api.dump_state(p->state, p, dump_cb);
     p->dump.fn = NULL;
     if (rc != FALCO_ABI_RC_SUCCESS)
-        return falco__host_err_plugin(p, FALCO_ERROR, "dump_state", "failed, dump aborted (rc %d)", (int)rc);
+        return falco__host_err_plugin(p, FALCO_ERROR, "dump_state", "failed with %s, dump aborted",
+                                      falco__host_rc_str(rc).s);
     return FALCO_OK;
 }
 
@@ -211,6 +222,8 @@ static falco_abi_routine_t *subscribe(falco_abi_owner_t *o, falco_abi_routine_fn
             snprintf(p->owner_err, sizeof p->owner_err, "subscribe: NULL routine function");
         return NULL;
     }
+    if (p->session)
+        return falco__host_session_subscribe(p, fn, s);
     falco__host_routine *r = realloc(p->routines, (p->routine_count + 1) * sizeof *r);
     if (!r) {
         snprintf(p->owner_err, sizeof p->owner_err, "subscribe: out of memory");
@@ -229,6 +242,8 @@ static falco_abi_rc unsubscribe(falco_abi_owner_t *o, falco_abi_routine_t *h)
 {
     falco_host_plugin *p = o;
     uintptr_t i = (uintptr_t)h;
+    if (p && p->session)
+        return falco__host_session_unsubscribe(p, h);
     if (!p || i == 0 || i > p->routine_count || !p->routines[i - 1].active) {
         if (p)
             snprintf(p->owner_err, sizeof p->owner_err, "unsubscribe: unknown routine handle");
@@ -245,15 +260,16 @@ static falco_rc listen_call(falco_host_plugin *p, bool open)
         return falco__host_err(p, FALCO_EMISUSE, call, "plugin capability used before init");
     if (!(p->caps & FALCO_HOST_CAP_LISTEN))
         return falco__host_err(p, FALCO_NOT_SUPPORTED, call, "plugin has no capture listening capability");
-    falco_abi_routine_vtable routines = { subscribe, unsubscribe };
-    falco_abi_table_reader_vtable_ext rx;
-    falco_abi_table_writer_vtable_ext wx;
-    falco__host_fill_reader(NULL, &rx);
-    falco__host_fill_writer(NULL, &wx);
-    falco_abi_capture_listen_input in = { p, &routines, &rx, &wx, falco__host_owner_last_error };
+    if (!p->vt.routines_ready) { /* once: a routine may keep the vtable as long as p lives */
+        p->vt.routines = (falco_abi_routine_vtable){ subscribe, unsubscribe };
+        p->vt.routines_ready = true;
+    }
+    falco_abi_capture_listen_input in = { p, &p->vt.routines, falco__host_reader_for(p, NULL),
+                                          falco__host_writer_for(p, NULL), falco__host_owner_last_error };
     falco_abi_rc rc = open ? p->api.capture_open(p->state, &in) : p->api.capture_close(p->state, &in);
+    falco__host_tables_phase_end(); /* the window closes with the call */
     if (rc != FALCO_ABI_RC_SUCCESS)
-        return falco__host_err_plugin(p, FALCO_ERROR, call, "failed (rc %d)", (int)rc);
+        return falco__host_err_plugin(p, FALCO_ERROR, call, "failed with %s", falco__host_rc_str(rc).s);
     return FALCO_OK;
 }
 

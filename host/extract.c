@@ -93,6 +93,10 @@ static falco_rc parse_expr(falco_host_plugin *p, const char *expr, falco_host_ex
                                  f->name, arg);
         if (rc == FALCO_OK && f->arg_index)
             rc = parse_index(p, expr, arg, &x->arg_index);
+        /* libsinsp's filter parser wants a quoted or bare string in brackets */
+        if (rc == FALCO_OK && alen == 0)
+            rc = falco__host_err(p, FALCO_EINVAL, "extract",
+                                 "field '%s': expected a valid field argument, got empty brackets", expr);
         if (rc != FALCO_OK || !f->arg_key) {
             free(arg);
             return rc;
@@ -191,7 +195,6 @@ falco_rc falco_host_extract(falco_host_extractor *x, const falco_abi_event_input
     ef.ftype = (uint32_t)f->type;
     ef.flist = f->is_list;
 
-    falco_abi_table_reader_vtable_ext rx;
     falco_abi_extract_value_offsets offsets = { NULL, NULL };
     falco_abi_field_extract_input in;
     memset(&in, 0, sizeof in);
@@ -199,17 +202,23 @@ falco_rc falco_host_extract(falco_host_extractor *x, const falco_abi_event_input
     in.get_owner_last_error = falco__host_owner_last_error;
     in.num_fields = 1;
     in.fields = &ef;
-    falco__host_fill_reader(&in.table_reader, &rx);
-    in.table_reader_ext = &rx;
+    in.table_reader_ext = falco__host_reader_for(p, &in.table_reader); /* lives as long as p */
     bool offsets_ok = want_offsets && (p->api_major > 3 || (p->api_major == 3 && p->api_minor >= 11));
     in.value_offsets = offsets_ok ? &offsets : NULL;
 
     falco_abi_event_input ev = *evt;
     ev.evtsrc = src;
     falco_abi_rc rc = p->api.extract_fields(p->state, &ev, &in);
-    if (rc != FALCO_ABI_RC_SUCCESS)
-        return falco__host_err_plugin(p, FALCO_ERROR, "extract_fields", "field '%s' failed (rc %d)", f->name,
-                                      (int)rc);
+    falco__host_tables_phase_end(); /* the read window closes with the call */
+    if (rc != FALCO_ABI_RC_SUCCESS) {
+        /* Name the field once: the plugin's own message often does already. */
+        const char *last = falco_host_plugin_last_error(p);
+        if (last && strstr(last, f->name))
+            return falco__host_err_plugin(p, FALCO_ERROR, "extract_fields", "failed with %s",
+                                          falco__host_rc_str(rc).s);
+        return falco__host_err_plugin(p, FALCO_ERROR, "extract_fields", "field '%s' failed with %s", f->name,
+                                      falco__host_rc_str(rc).s);
+    }
     FALCO_TRY(check_result(p, f, &ef));
     out->count = ef.res_len;
     out->v.u64 = ef.res.u64;

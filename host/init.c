@@ -11,8 +11,6 @@
 #include "host_internal.h"
 
 /* Reserved for libsinsp's tables input; defined in tables.c. */
-void falco__host_fill_tables_input(falco_abi_init_tables_input *in, falco_abi_table_fields_vtable_ext *fx,
-                                   falco_abi_table_reader_vtable_ext *rx, falco_abi_table_writer_vtable_ext *wx);
 
 const char *falco__host_owner_last_error(falco_abi_owner_t *o)
 {
@@ -25,12 +23,7 @@ static void owner_log(falco_abi_owner_t *o, const char *component, const char *m
     falco_host_plugin *p = o;
     if (!p)
         return;
-    const char *comp = component ? component : falco__host_label(p);
-    msg = msg ? msg : "";
-    if (p->log)
-        p->log(p->log_userdata, comp, msg, sev);
-    else
-        fprintf(stderr, "[%s] %s: %s\n", falco_host_severity_name(sev), comp, msg);
+    falco__host_log_sink(p, component ? component : falco__host_label(p), msg ? msg : "", sev);
 }
 
 const char *falco_host_plugin_last_error(const falco_host_plugin *p)
@@ -157,7 +150,9 @@ falco_rc falco_host_plugin_init(falco_host_plugin *p, const char *config)
         return FALCO_EMISUSE;
     if (!p->loaded)
         return falco__host_err(p, FALCO_EMISUSE, "init", "plugin did not load");
-    if (p->config)
+    /* libsinsp's rule: plugin_init runs at most once, whatever it returned;
+     * a config refused before it (schema) leaves the plugin uninitialized. */
+    if (p->init_called)
         return falco__host_err(p, FALCO_EMISUSE, "init", "plugin has been initialized twice");
     char *cfg;
     falco_rc rc = prepare_config(p, "init", config, &cfg);
@@ -167,25 +162,22 @@ falco_rc falco_host_plugin_init(falco_host_plugin *p, const char *config)
     }
     p->config = cfg;
 
-    falco_abi_init_tables_input tables;
-    falco_abi_table_fields_vtable_ext fx;
-    falco_abi_table_reader_vtable_ext rx;
-    falco_abi_table_writer_vtable_ext wx;
     falco_abi_init_input in;
     memset(&in, 0, sizeof in);
     in.config = cfg;
     in.owner = p;
     in.get_owner_last_error = falco__host_owner_last_error;
     in.log_fn = owner_log;
-    if (p->caps & (FALCO_HOST_CAP_PARSE | FALCO_HOST_CAP_EXTRACT)) {
-        falco__host_fill_tables_input(&tables, &fx, &rx, &wx);
-        in.tables = &tables;
-    }
+    if (p->caps & (FALCO_HOST_CAP_PARSE | FALCO_HOST_CAP_EXTRACT))
+        in.tables = falco__host_init_tables_for(p); /* lives as long as p: plugins keep it */
     falco_abi_rc prc = FALCO_ABI_RC_FAILURE; /* a plugin that sets no rc has failed */
+    p->init_called = true;
     falco_abi_plugin_t *state = p->api.init(&in, &prc);
+    falco__host_tables_phase_end(); /* the init window closes with the call */
     p->state = state;
     if (prc != FALCO_ABI_RC_SUCCESS) {
-        falco__host_err_plugin(p, FALCO_ERROR, "init", "could not initialize plugin (rc %d)", (int)prc);
+        falco__host_err_plugin(p, FALCO_ERROR, "init", "could not initialize plugin (%s)",
+                               falco__host_rc_str(prc).s);
         (void)falco__host_strlist_add(&p->findings, p->err);
         drop_state(p);
         return FALCO_ERROR;
@@ -229,7 +221,8 @@ falco_rc falco_host_plugin_set_config(falco_host_plugin *p, const char *config)
     falco_abi_rc prc = p->api.set_config(p->state, &in);
     free(cfg);
     if (prc != FALCO_ABI_RC_SUCCESS)
-        return falco__host_err_plugin(p, FALCO_ERROR, "set_config", "failed (rc %d)", (int)prc);
+        return falco__host_err_plugin(p, FALCO_ERROR, "set_config", "failed with %s",
+                                      falco__host_rc_str(prc).s);
     return FALCO_OK;
 }
 

@@ -196,7 +196,7 @@ static bool add_own_source(falco_host_plugin *p, falco__host_strlist *l)
     return true;
 }
 
-static falco_rc validate(falco_host_plugin *p)
+static falco_rc check_rules(falco_host_plugin *p)
 {
     const falco_abi_plugin_api *a = &p->api;
     bool ok = true;
@@ -270,14 +270,22 @@ static falco_rc validate(falco_host_plugin *p)
                 return FALCO_ENOMEM;
         }
     }
-    if (!ok) {
-        /* errmsg is the first finding, as the first rule libsinsp would throw on. */
-        snprintf(p->err, sizeof p->err, "%s", p->findings.items[0]);
+    if (!ok)
         return FALCO_EINVAL;
-    }
     p->loaded = true;
     p->err[0] = '\0';
     return FALCO_OK;
+}
+
+/* Applies every load rule. On failure errmsg is the first finding: libsinsp
+ * stops at the first rule that fails and reports that one, and some rules
+ * (required symbols, capabilities) record several findings or return early. */
+static falco_rc validate(falco_host_plugin *p)
+{
+    falco_rc rc = check_rules(p);
+    if (rc != FALCO_OK && p->findings.count)
+        snprintf(p->err, sizeof p->err, "%s", p->findings.items[0]);
+    return rc;
 }
 
 static falco_host_plugin *plugin_new(const char *path)

@@ -10,18 +10,6 @@
 
 #include "host_internal.h"
 
-static const char *rc_name(falco_abi_rc rc)
-{
-    switch (rc) {
-    case FALCO_ABI_RC_SUCCESS: return "SUCCESS";
-    case FALCO_ABI_RC_FAILURE: return "FAILURE";
-    case FALCO_ABI_RC_TIMEOUT: return "TIMEOUT";
-    case FALCO_ABI_RC_EOF: return "EOF";
-    case FALCO_ABI_RC_NOT_SUPPORTED: return "NOT_SUPPORTED";
-    }
-    return "an unknown code";
-}
-
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -46,7 +34,7 @@ falco_rc falco_host_open(falco_host_plugin *p, const char *params, falco_host_in
     in->handle = p->api.open(p->state, params ? params : "", &rc);
     if (rc != FALCO_ABI_RC_SUCCESS) {
         free(in);
-        return falco__host_err_plugin(p, FALCO_ERROR, "open", "failed with %s (params '%s')", rc_name(rc),
+        return falco__host_err_plugin(p, FALCO_ERROR, "open", "failed with %s (params '%s')", falco__host_rc_str(rc).s,
                                       params ? params : "");
     }
     in->batch_rc = FALCO_ABI_RC_SUCCESS;
@@ -76,7 +64,7 @@ static falco_rc batch_end(falco_host_instance *in, falco_abi_rc rc)
         return FALCO_EOF;
     }
     in->failed = true;
-    return falco__host_err_plugin(p, FALCO_ERROR, "next_batch", "failed with %s (rc %d)", rc_name(rc), (int)rc);
+    return falco__host_err_plugin(p, FALCO_ERROR, "next_batch", "failed with %s", falco__host_rc_str(rc).s);
 }
 
 static falco_rc fetch_batch(falco_host_instance *in)
@@ -233,7 +221,7 @@ falco_rc falco_host_list_open_params(falco_host_plugin *p, const falco_host_open
     falco_abi_rc rc = FALCO_ABI_RC_FAILURE;
     const char *text = p->api.list_open_params(p->state, &rc);
     if (rc != FALCO_ABI_RC_SUCCESS)
-        return falco__host_err_plugin(p, FALCO_ERROR, "list_open_params", "failed with %s", rc_name(rc));
+        return falco__host_err_plugin(p, FALCO_ERROR, "list_open_params", "failed with %s", falco__host_rc_str(rc).s);
     if (!text || !text[0])
         return FALCO_OK;
     free(p->open_params);

@@ -1,6 +1,7 @@
 /*
  * util.c - the host's messages, log sink, string lists and version numbers.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,24 @@ falco_rc falco__host_finding(falco_host_plugin *p, falco_rc rc, const char *call
     return rc;
 }
 
+falco__host_rcstr falco__host_rc_str(falco_abi_rc rc)
+{
+    falco__host_rcstr r;
+    const char *name = NULL;
+    switch (rc) {
+    case FALCO_ABI_RC_SUCCESS: name = "SUCCESS"; break;
+    case FALCO_ABI_RC_FAILURE: name = "FAILURE"; break;
+    case FALCO_ABI_RC_TIMEOUT: name = "TIMEOUT"; break;
+    case FALCO_ABI_RC_EOF: name = "EOF"; break;
+    case FALCO_ABI_RC_NOT_SUPPORTED: name = "NOT_SUPPORTED"; break;
+    }
+    if (name)
+        snprintf(r.s, sizeof r.s, "%s", name);
+    else
+        snprintf(r.s, sizeof r.s, "unknown code %d", (int)rc);
+    return r;
+}
+
 const char *falco_host_severity_name(falco_abi_log_severity sev)
 {
     switch (sev) {
@@ -71,6 +90,20 @@ const char *falco_host_severity_name(falco_abi_log_severity sev)
     return "unknown";
 }
 
+/* Plugins log from their own threads (async senders, routines): sinks are
+ * called one at a time, so a sink shared by several plugins needs no lock. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void falco__host_log_sink(falco_host_plugin *p, const char *component, const char *msg, falco_abi_log_severity sev)
+{
+    pthread_mutex_lock(&log_lock);
+    if (p->log)
+        p->log(p->log_userdata, component, msg, sev);
+    else
+        fprintf(stderr, "[%s] %s: %s\n", falco_host_severity_name(sev), component, msg);
+    pthread_mutex_unlock(&log_lock);
+}
+
 void falco__host_log(falco_host_plugin *p, falco_abi_log_severity sev, const char *fmt, ...)
 {
     char msg[FALCO__HOST_ERRLEN];
@@ -78,10 +111,7 @@ void falco__host_log(falco_host_plugin *p, falco_abi_log_severity sev, const cha
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (p->log)
-        p->log(p->log_userdata, falco__host_label(p), msg, sev);
-    else
-        fprintf(stderr, "[%s] %s: %s\n", falco_host_severity_name(sev), falco__host_label(p), msg);
+    falco__host_log_sink(p, falco__host_label(p), msg, sev);
 }
 
 void falco_host_set_log(falco_host_plugin *p, falco_host_log_fn fn, void *userdata)

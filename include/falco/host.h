@@ -25,6 +25,10 @@
  * falco_host_errmsg(plugin) that names the plugin, the call and what was
  * wrong, and ends with the plugin's own get_last_error where it has one:
  *   plugin 'dummy': next_batch: returned SUCCESS with 0 events
+ * A plugin's ABI return codes appear by name (SUCCESS, FAILURE, TIMEOUT,
+ * EOF, NOT_SUPPORTED, or "unknown code N"), never as a bare number that
+ * would read as a falco_rc:
+ *   plugin 'dummy': extract_fields: failed with FAILURE: field 'dummy.div': divisor is 0
  * The message is overwritten by the next failing call on the same plugin.
  *
  * Thread-safety: a falco_host_plugin and its instances are used by one thread
@@ -59,6 +63,10 @@ typedef struct falco_host_instance falco_host_instance;
 
 /* A parsed field reference "name" or "name[arg]", ready to extract. */
 typedef struct falco_host_extractor falco_host_extractor;
+
+/* Several plugins run together over one event stream, like libsinsp's
+ * inspector (see "sessions" below). */
+typedef struct falco_host_session falco_host_session;
 
 /* Capabilities, detected from the symbols the plugin exports. */
 typedef enum falco_host_cap {
@@ -97,7 +105,9 @@ falco_rc falco_host_plugin_load_api(const falco_abi_plugin_api *api, const char 
  * frees extractors left alive, unloads the library. NULL is a no-op. */
 void falco_host_plugin_free(falco_host_plugin *p);
 
-/* Returns the message of the last failure on p ("" when none). For a NULL p
+/* Returns the message of the last failure on p ("" when none); after a failed
+ * load, the first finding (the rule libsinsp, which stops at the first
+ * failure, would report). For a NULL p
  * (load ran out of memory) returns "out of memory". Owned by p, valid until
  * the next call on p. */
 const char *falco_host_errmsg(const falco_host_plugin *p);
@@ -189,7 +199,10 @@ typedef void (*falco_host_log_fn)(void *userdata, const char *component, const c
                                   falco_abi_log_severity sev);
 
 /* Replaces the log sink of p (NULL restores the default: one line on stderr,
- * "[severity] component: msg"). Call before init to catch init's lines. */
+ * "[severity] component: msg"). Call before init to catch init's lines.
+ * The sink runs on whatever thread logs (plugin threads sending async
+ * events, routine threads), but sink calls are serialized across all
+ * plugins, so a sink shared by several plugins needs no lock of its own. */
 void falco_host_set_log(falco_host_plugin *p, falco_host_log_fn fn, void *userdata);
 
 /* Returns "fatal", "critical", "error", "warning", "notice", "info", "debug",
@@ -207,9 +220,15 @@ const char *falco_host_severity_name(falco_abi_log_severity sev);
  * with a failure code is kept for its get_last_error, then destroyed. After a
  * successful init the extract/parse event types are resolved and a plugin
  * that parses or extracts syscall events must require event schema major 4.
+ * Retrying follows libsinsp's rule: plugin_init runs at most once per load,
+ * whatever it returned (libsinsp marks the plugin initialized as soon as it
+ * called init), so after FALCO_ERROR, or a failure of the checks after
+ * plugin_init, init is refused as "initialized twice": free the plugin and
+ * load it again. A config refused before plugin_init (FALCO_EINVAL from the
+ * schema) leaves the plugin untouched, and init may be called again.
  * Returns FALCO_OK, FALCO_EINVAL (config rejected by the schema, bad schema),
  * FALCO_ERROR (the plugin failed; errmsg includes its last error),
- * FALCO_EMISUSE (not loaded, or already initialized). */
+ * FALCO_EMISUSE (not loaded, or plugin_init already ran). */
 falco_rc falco_host_plugin_init(falco_host_plugin *p, const char *config);
 
 /* True once falco_host_plugin_init succeeded. */
@@ -241,7 +260,9 @@ const uint16_t *falco_host_plugin_extract_types(const falco_host_plugin *p, size
 const uint16_t *falco_host_plugin_parse_types(const falco_host_plugin *p, size_t *n, bool *all);
 
 /* Tables the plugin registered through the init tables input's add_table
- * (recorded, not served yet). Names owned by p. */
+ * (those of a plugin initialized with falco_host_session_init are served to
+ * the session's other plugins; outside a session they are checked and
+ * recorded only). Names owned by p. */
 size_t falco_host_added_table_count(const falco_host_plugin *p);
 const char *falco_host_added_table_name(const falco_host_plugin *p, size_t i);
 
@@ -363,6 +384,18 @@ const falco_host_field *falco_host_extractor_field(const falco_host_extractor *x
 falco_rc falco_host_extract(falco_host_extractor *x, const falco_abi_event_input *evt, bool want_offsets,
                             falco_host_values *out);
 
+/* For callers that call p's extract_fields themselves (falcoplug bench,
+ * timing the plugin as libsinsp drives it): fills in's owner,
+ * get_owner_last_error, table_reader and table_reader_ext as
+ * falco_host_extract does (the vtables live as long as p) and opens the
+ * extraction window on the calling thread, so that p may read its session's
+ * tables (never write) until falco_host_extract_window_close. A host call
+ * into any plugin on this thread closes it too. Returns FALCO_OK, or
+ * FALCO_EINVAL (p or in NULL). On the thread that then calls the plugin. */
+falco_rc falco_host_extract_window_open(falco_host_plugin *p, falco_abi_field_extract_input *in);
+/* Closes the window falco_host_extract_window_open opened on this thread. */
+void falco_host_extract_window_close(void);
+
 /* Typed reads of value i of v: FALCO_OK, FALCO_ETYPE (v holds another type),
  * FALCO_ERANGE (i >= count). Strings and buffers point into plugin memory
  * (see falco_host_values). falco_host_value_u64 reads UINT64/RELTIME/ABSTIME. */
@@ -416,6 +449,362 @@ falco_rc falco_host_capture_close(falco_host_plugin *p);
 /* Runs every routine the plugin subscribed once, on the calling thread; a
  * routine returning false is unsubscribed. Returns how many are left. */
 size_t falco_host_run_routines(falco_host_plugin *p);
+
+/* ---- sessions: several plugins over one event stream ------------------------
+ *
+ * A session is what libsinsp's inspector does with the plugins loaded into
+ * it, for plugin authors' tests that run their plugin beside others:
+ *
+ *   falco_host_session *s;
+ *   falco_host_session_new(0, &s);               // 0: the default pool of 2 threads
+ *   falco_host_session_add(s, source_plugin);    // loaded and initialized, order kept
+ *   falco_host_session_add(s, my_parser);
+ *   falco_host_extractor *x;
+ *   falco_host_extractor_new(my_parser, "my.field", &x);
+ *   if (falco_host_session_open(s, source_plugin, "params") != FALCO_OK)
+ *       die(falco_host_session_errmsg(s));
+ *   const falco_host_session_event *ev;
+ *   falco_rc rc;
+ *   while ((rc = falco_host_session_next(s, &ev)) == FALCO_OK || rc == FALCO_TIMEOUT) {
+ *       if (rc == FALCO_TIMEOUT) continue;
+ *       falco_host_values v;                     // parse plugins already saw ev
+ *       if (falco_host_extract(x, &ev->input, false, &v) == FALCO_OK) ...
+ *   }
+ *   falco_host_session_close(s);                 // capture_close, routines stopped
+ *   falco_host_session_free(s);                  // then free the plugins
+ *
+ * What it does, in libsinsp's order:
+ * - open: opens the stream (the source plugin's open, or the caller's
+ *   falco_host_stream); installs an async handler in every plugin with the
+ *   async capability; calls capture_open on every plugin with the listen
+ *   capability, whose routines then run on the session's thread pool.
+ * - next: delivers the next event, numbered from 1 like evt.num (async
+ *   events included). Each event first goes to every parse plugin, in the
+ *   order they were added, whose parse sources accept the stream's source
+ *   and whose parse types include the event's type; a failing parse_event
+ *   is logged at error severity (libsinsp ignores the result) and counted.
+ *   Then it is returned for extraction (falco_host_extract with any plugin
+ *   that extracts from the source).
+ * - async events: any thread of any async plugin may send them. Besides the
+ *   checks of falco_host_set_async_handler (type 402, 3 params, declared
+ *   name), the plugin's async sources must accept the open source, and with
+ *   a source plugin that has an id the event's tid must be -1; rejected
+ *   events return FAILURE to the plugin with the reason in its err buffer.
+ *   Accepted events are copied, stamped with the open source plugin's id (0
+ *   for syscall streams), and queued ordered by timestamp (UINT64_MAX
+ *   first). An event queued with a timestamp <= the next regular event's (or
+ *   UINT64_MAX) is delivered before it; a stream timeout delivers one queued
+ *   event. UINT64_MAX becomes the last delivered event's timestamp (the
+ *   current time before the first). A timestamp over 10 s in the future is
+ *   dropped with a warning. On a capture stream (falco_host_stream.live
+ *   false) async events are accepted and dropped, as libsinsp does with
+ *   offline captures (the capture already holds them). Events left queued at
+ *   EOF are not delivered (libsinsp stops at EOF too).
+ * - routines: subscribe and unsubscribe are thread-safe (a routine may
+ *   unsubscribe itself or others); a routine runs on one pool thread at a
+ *   time, again and again until it returns false or is unsubscribed (a
+ *   running one finishes its current run).
+ * - close: capture_close on every listen plugin, then the pool stops:
+ *   routines still subscribed are unsubscribed and close waits for the
+ *   running ones to return; then async handlers are removed (the plugin
+ *   stops its threads in set_async_event_handler(NULL)) and the stream is
+ *   closed.
+ *
+ * Plugins are borrowed: they must outlive the session, and a plugin belongs
+ * to one session at a time. The session's functions are called by one
+ * thread (its owner); only the plugin-facing callbacks (async handler,
+ * routine vtable) run on other threads. */
+
+/* An event stream the caller drives, such as a capture file read with
+ * libfalcocapture (libfalcohost itself does not read capture files, so it
+ * does not depend on zlib). To see the capture as libsinsp does, read it
+ * through libfalcocapture's converter: it hands out what libscap hands
+ * libsinsp (old layouts upgraded, enter events merged into their exits),
+ * and the session then numbers events as libsinsp does (evt.num):
+ *
+ *   typedef struct { falco_capture_reader *r; falco_capture_converter *c;
+ *                    falco_capture_converted_info last; } capstream;
+ *   static falco_rc cap_next(void *u, const falco_abi_event **evt, char *err, size_t n) {
+ *       capstream *cs = u;
+ *       const void *e; size_t len;
+ *       while (falco_capture_converter_next(cs->c, &e, &len, &cs->last) != FALCO_OK) {
+ *           falco_capture_block_info info;        // the last feed is drained: read on
+ *           falco_rc rc = falco_capture_next(cs->r, &e, &len, &info);
+ *           if (rc == FALCO_OK) rc = falco_capture_converter_feed(cs->c, e, len, &info);
+ *           else if (rc != FALCO_EOF) snprintf(err, n, "%s", falco_capture_errmsg(cs->r));
+ *           if (rc == FALCO_EOF) return rc;
+ *           if (rc != FALCO_OK) { snprintf(err, n, "%s", falco_capture_converter_errmsg(cs->c)); return rc; }
+ *       }
+ *       *evt = e;
+ *       return FALCO_OK;
+ *   }
+ *   capstream cs = { reader, falco_capture_converter_new(NULL) };
+ *   falco_host_stream st = { .next = cap_next, .userdata = &cs, .source = "syscall" };
+ *
+ * libsinsp numbers and parses, but never returns, the few enter events
+ * libscap passes through: after falco_host_session_next, cs.last.shown is
+ * false for those, and a caller that mimics libsinsp extracts nothing from
+ * them (curl_google.scap: 991 events, 939 shown). Read without the
+ * converter (falco_capture_next alone), the session gets the file's events
+ * as written. Since the session reads events with memcpy, unaligned events
+ * are fine. */
+typedef struct falco_host_stream {
+    /* Next event: FALCO_OK with *evt (valid until the next call; the session
+     * checks its header), FALCO_EOF, FALCO_TIMEOUT (nothing now), or any
+     * other code with a message in err (errlen bytes). Called by the
+     * session's owner thread only. */
+    falco_rc (*next)(void *userdata, const falco_abi_event **evt, char *err, size_t errlen);
+    /* Called once by falco_host_session_close; may be NULL. */
+    void (*close)(void *userdata);
+    void *userdata;
+    /* The events' source name (NULL: "syscall"); copied. */
+    const char *source;
+    /* true: a live stream (async events are delivered, stamped with plugin
+     * id 0); false: a capture file (async events are dropped). */
+    bool live;
+} falco_host_stream;
+
+/* One delivered event. */
+typedef struct falco_host_session_event {
+    /* evt (valid until the next falco_host_session_next), evtnum (from 1),
+     * evtsrc (the stream's source, owned by the session). */
+    falco_abi_event_input input;
+    /* The plugin that sent it when it is an async event; NULL otherwise. */
+    falco_host_plugin *async_from;
+} falco_host_session_event;
+
+/* Creates an empty session whose routine pool has `threads` threads (0: 2).
+ * The threads start at open when a plugin listens. Returns FALCO_OK,
+ * FALCO_ENOMEM (*out NULL). Free with falco_host_session_free. */
+falco_rc falco_host_session_new(unsigned threads, falco_host_session **out);
+
+/* Adds p (loaded and initialized) after the plugins already added. Refused,
+ * as libsinsp's plugin manager does, when another plugin has the same name,
+ * or is a source plugin with the same id or event source; also when p is in
+ * another session or the session is open. Returns FALCO_OK, FALCO_EMISUSE,
+ * FALCO_EINVAL (the conflicts), FALCO_ENOMEM; message in
+ * falco_host_session_errmsg. */
+falco_rc falco_host_session_add(falco_host_session *s, falco_host_plugin *p);
+
+/* Opens the stream of src, an added source plugin, with params (NULL as
+ * ""), then async handlers and capture_open (see above); on a failure every
+ * step done is undone. Returns FALCO_OK, FALCO_EMISUSE (already open, src
+ * not added or not a source), FALCO_ERROR (a plugin failed: its message is
+ * in errmsg). */
+falco_rc falco_host_session_open(falco_host_session *s, falco_host_plugin *src, const char *params);
+
+/* As falco_host_session_open over a caller's stream (copied; its userdata
+ * must live until close). */
+falco_rc falco_host_session_open_stream(falco_host_session *s, const falco_host_stream *stream);
+
+/* Delivers the next event (see above). Returns FALCO_OK with *out (owned by
+ * s, valid until the next call), FALCO_TIMEOUT, FALCO_EOF, FALCO_EMISUSE
+ * (not open), or the stream's error (FALCO_ERROR, FALCO_EPARSE...) with the
+ * message in errmsg; after an error only close is useful. */
+falco_rc falco_host_session_next(falco_host_session *s, const falco_host_session_event **out);
+
+/* Calls dump_state on every added plugin that has it, in order, forwarding
+ * each checked event to fn synchronously. Returns FALCO_OK, or the first
+ * failure (FALCO_ERROR: that plugin's dump was aborted) with the message in
+ * errmsg. Any time after add. */
+falco_rc falco_host_session_dump_state(falco_host_session *s, falco_host_async_fn fn, void *userdata);
+
+/* Ends the stream (see above). Returns FALCO_OK, or FALCO_ERROR when a
+ * capture_close failed (the rest is still done). No-op when not open. */
+falco_rc falco_host_session_close(falco_host_session *s);
+
+/* Closes s if open, releases its plugins (they can be freed or added to
+ * another session) and frees it. NULL is a no-op. */
+void falco_host_session_free(falco_host_session *s);
+
+/* The message of the last failure on s ("" when none). Owned by s, valid
+ * until the next call on s. */
+const char *falco_host_session_errmsg(const falco_host_session *s);
+
+/* Counters since the session was created. parse_failures: parse_event calls
+ * that failed. async_queued: async events accepted into the queue;
+ * async_dropped: accepted but not delivered (capture stream, timestamp too
+ * far ahead). Owner thread; exact once the senders stopped. */
+uint64_t falco_host_session_parse_failures(const falco_host_session *s);
+uint64_t falco_host_session_async_queued(const falco_host_session *s);
+uint64_t falco_host_session_async_dropped(const falco_host_session *s);
+
+/* Number of routines subscribed now (not yet finished or unsubscribed). */
+size_t falco_host_session_routine_count(falco_host_session *s);
+
+/* ---- state tables -------------------------------------------------------------
+ *
+ * A session holds a registry of state tables, as libsinsp's inspector does:
+ * the host's own `threads` table (libsinsp's key, int64 tid, and its field
+ * names and types, with the nested args, env, cgroups and file_descriptors
+ * tables) and every table its plugins add with add_table. Plugins see it
+ * through the init tables input (list_tables, get_table, add_table, fields
+ * vtable), given only to plugins that parse or extract, so a plugin that
+ * wants the session's tables is initialized by the session:
+ *
+ *   falco_host_session_init(s, exporter, "{}");   // adds its table at init
+ *   falco_host_session_init(s, importer, "{}");   // may get_table it now
+ *
+ * What each call hands over decides what plugins may do with tables during
+ * that call: init everything (fields included), parse_event and
+ * capture_open/close read and write, extract_fields read only; between calls
+ * (and in calls that hand over no vtables, such as set_config or
+ * get_metrics) nothing, whether the session or the caller drives the plugin.
+ * The vtables themselves (the init tables input and its _ext vtables, the
+ * reader and writer of the other inputs, the routine vtable) live as long as
+ * the plugin, as libsinsp's do, so plugins may keep the pointers. A writer
+ * function kept from an earlier call and used while extracting fails with an
+ * owner error; calls from a plugin's own threads and routines (outside any
+ * host call) fail without touching shared state. get_table checks the
+ * key type (a mismatch names both types in the owner error), add_table makes
+ * libsinsp's checks (all three _ext vtables; every deprecated reader, writer
+ * and fields function non-NULL and equal to its _ext twin; a name not
+ * taken). Entries plugins get (get_table_entry, create_table_entry) are
+ * counted until released: falco_host_session_entries_held. An entry a
+ * plugin holds in a nested table keeps the entry owning that table alive
+ * (out of its table once removed) until released, so removing a thread
+ * never frees an fd entry a plugin still holds.
+ *
+ * Reading a TABLE field of a plugin's table yields, as in libsinsp, a
+ * handle to that nested table of the reading plugin's own (valid as long as
+ * the owner keeps the nested table), routed through the table input the
+ * owner returned: the input gets add_table's checks first, and a read whose
+ * input fails them fails with an owner error naming the table and why.
+ *
+ * The threads table starts with what the caller stores (a capture's process
+ * and fd lists, see falco_host_threads_add); on a "syscall" stream the
+ * session then keeps it up to date from each event before the parse plugins
+ * see it, with a subset of libsinsp's parsers: execve and clone/fork/vfork/
+ * clone3 exits create or update threads, open/openat/openat2/creat and
+ * socket exits add fds to the process's table, and a successful close or a
+ * procexit removes the fd or thread when the next event comes, as libsinsp
+ * does. Threads of a process share its file_descriptors table. Other events
+ * (dup, pipe, accept, chdir, setuid...) change nothing yet.
+ *
+ * A plugin's table handles belong to its session: after
+ * falco_host_session_free, table calls (from plugin_destroy, say) are
+ * refused until the next call into a plugin; the plugin must not use them
+ * again. */
+
+/* One thread of a capture's process list, with the values libscap reads
+ * (falco_capture_process holds them; see the example below). The host
+ * applies libsinsp's rules when it stores them: flags gain
+ * PPM_CL_NAME_CHANGED | PPM_CL_ACTIVE, the cwd ends in '/', and threads
+ * other than a process's main one (tid != pid) keep no cwd nor environment.
+ * args, env and cgroups are NUL-separated strings (cgroups "subsys=path"),
+ * of *_len bytes; NULL strings are "". */
+typedef struct falco_host_thread {
+    int64_t tid, pid, ptid, reaper_tid, sid, vtid, vpid, vpgid, pgid, fd_limit;
+    const char *comm, *exe, *exe_path, *cwd, *root;
+    const char *args, *env, *cgroups;
+    size_t args_len, env_len, cgroups_len;
+    uint32_t flags, uid, gid, loginuid, tty;
+    uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime, pidns_init_start_ts;
+    bool exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
+} falco_host_thread;
+
+/* One fd of a thread, as the file_descriptors table's fields (type is the
+ * scap fd type; flags gain libsinsp's FLAGS_FROM_PROC). NULL strings are "". */
+typedef struct falco_host_fd {
+    int64_t fd, pid;
+    uint8_t type;
+    uint32_t open_flags, flags, dev, mount_id;
+    uint64_t ino;
+    const char *name, *name_raw, *old_name;
+    uint32_t socket_ipv4_src_ip, socket_ipv4_dest_dip, socket_ipv4_server_ip;
+    uint16_t socket_ipv4_src_port, socket_ipv4_dst_port, socket_ipv4_server_port;
+    uint8_t socket_ipv4_l4_proto, socket_ipv4_server_l4_proto;
+    uint64_t socket_ipv6_src_ip_low, socket_ipv6_src_ip_high, socket_ipv6_dest_ip_low, socket_ipv6_dest_ip_high;
+    uint64_t socket_ipv6_server_ip_low, socket_ipv6_server_ip_high;
+    uint16_t socket_ipv6_src_port, socket_ipv6_dst_port, socket_ipv6_server_port;
+    uint8_t socket_ipv6_l4_proto, socket_ipv6_server_l4_proto;
+    uint64_t socket_unix_src, socket_unix_dest;
+} falco_host_fd;
+
+/* Adds p (loaded, not yet initialized) to s and initializes it with config
+ * (see falco_host_plugin_init) with the session's tables in its init input:
+ * tables added by plugins initialized before it can be got, and the tables
+ * it adds are served to the plugins after it. The conflicts of
+ * falco_host_session_add apply. When init fails the plugin is not added and
+ * the tables it added are dropped. Returns falco_host_session_add's codes
+ * and falco_host_plugin_init's (message in falco_host_session_errmsg). */
+falco_rc falco_host_session_init(falco_host_session *s, falco_host_plugin *p, const char *config);
+
+/* Stores t in the session's `threads` table (replacing the thread with its
+ * tid, nested tables included), as libsinsp does with a capture's process
+ * list before the first event:
+ *
+ *   const falco_capture_metadata *m = falco_capture_get_metadata(reader);
+ *   for (size_t i = 0; i < m->process_count; i++) {
+ *       const falco_capture_process *c = &m->processes[i];
+ *       falco_host_thread t = { .tid = (int64_t)c->tid, .pid = (int64_t)c->pid, .comm = c->comm,
+ *                               .args = c->args.data, .args_len = c->args.len, ... };
+ *       falco_host_threads_add(s, &t);
+ *   }
+ *
+ * Strings are copied. Any time, on the session's owner thread (entries a
+ * plugin still holds stay readable until released). Returns FALCO_OK,
+ * FALCO_EINVAL (t NULL) or FALCO_ENOMEM; message in
+ * falco_host_session_errmsg. */
+falco_rc falco_host_threads_add(falco_host_session *s, const falco_host_thread *t);
+
+/* Stores fd in the file_descriptors table of thread tid (created empty when
+ * missing). Returns as falco_host_threads_add. */
+falco_rc falco_host_threads_add_fd(falco_host_session *s, int64_t tid, const falco_host_fd *fd);
+
+/* Updates the session's `threads` table from one syscall event, as
+ * falco_host_session_next does before the parse plugins see each event
+ * (libsinsp's own parsers run first). For a caller that reads the events
+ * itself and drives the session's plugins directly (falco_host_parse,
+ * falco_host_extract), e.g. over a capture holding events of several
+ * sources: call it for the events of source "syscall", in order, before
+ * parsing them. evt (its own len long) is read during the call only. On the
+ * session's owner thread. Returns FALCO_OK, or FALCO_EINVAL (NULL) or
+ * FALCO_EPARSE (malformed) with the message in falco_host_session_errmsg. */
+falco_rc falco_host_threads_event(falco_host_session *s, const falco_abi_event *evt);
+
+/* The session's tables: their number, and table i's name (NULL past the
+ * end; owned by s, valid until a plugin adds a table or s is freed), key
+ * type and size (UINT64_MAX for a plugin's table). key_type and size may be
+ * NULL. */
+size_t falco_host_session_table_count(const falco_host_session *s);
+const char *falco_host_session_table(const falco_host_session *s, size_t i, falco_abi_state_type *key_type,
+                                     uint64_t *size);
+
+/* Table i's fields as its owner lists them (the host's tables: every field,
+ * those plugins added included; a plugin's table: its list_table_fields),
+ * *n their count. NULL past the end or when the owner plugin fails (message
+ * in falco_host_session_errmsg). The array belongs to the table's owner:
+ * valid until the next call on the table. On the session's owner thread,
+ * outside plugin calls. */
+const falco_abi_table_fieldinfo *falco_host_session_table_fields(falco_host_session *s, size_t i, uint32_t *n);
+
+/* Receives one entry of falco_host_session_table_entries: a JSON object of
+ * len bytes (NUL-terminated), valid during the call only. */
+typedef void (*falco_host_table_entry_fn)(void *userdata, const char *json, size_t len);
+
+/* Reads table i the way libsinsp's table dumps do (plughost -T list): *size
+ * (may be NULL) gets its size as its owner counts it (plugin tables
+ * included, UINT64_MAX when that fails), then fn gets each of its first max
+ * entries, in the table's own order, as a JSON object of field name to
+ * value, fields sorted by name: integers, strings, booleans, a nested table
+ * as {"name", "key_type", "size", "entries": [up to max entries]} (a
+ * plugin's nested table read through the table input its owner returns,
+ * as libsinsp does), a field that cannot be read as "<error: why>". max 0 only counts. On the
+ * session's owner thread, outside plugin calls (the host reads with the
+ * rights of an extraction: nothing changes). Returns FALCO_OK, FALCO_EINVAL
+ * (i past the end, or fn NULL with max > 0), FALCO_ENOMEM or FALCO_ERROR
+ * (the owner plugin failed); message in falco_host_session_errmsg. */
+falco_rc falco_host_session_table_entries(falco_host_session *s, size_t i, uint64_t max, uint64_t *size,
+                                          falco_host_table_entry_fn fn, void *userdata);
+
+/* Entries of the host's tables handed to plugins (get_table_entry,
+ * create_table_entry) and not released yet: 0 after a well-behaved run. */
+uint64_t falco_host_session_entries_held(const falco_host_session *s);
+
+/* A state type's name as libsinsp spells it ("int64", "string", "table"...),
+ * or "unknown". Static. */
+const char *falco_host_state_type_name(falco_abi_state_type t);
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@ static void test_parse_failures_are_logged(void **state)
             failed++;
     }
     assert_int_equal(failed, 1);
-    assert_non_null(strstr(log.text, "error|rawtest|plugin 'rawtest': parse_event: failed on event 3 (rc 1): cannot "
+    assert_non_null(strstr(log.text, "error|rawtest|plugin 'rawtest': parse_event: failed on event 3 with FAILURE: cannot "
                                      "parse 3\n"));
     const falco_abi_metric *m;
     uint32_t n;

@@ -74,7 +74,7 @@ static void test_values(void **state)
     assert_int_equal(extract_text(f, "rawtest.none", 0, buf, sizeof buf, &v), FALCO_OK);
     assert_int_equal(v.count, 0);
     assert_int_equal(extract_text(f, "rawtest.fail", 0, buf, sizeof buf, &v), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(f->p), "plugin 'rawtest': extract_fields: field 'rawtest.fail' failed (rc 1): "
+    assert_string_equal(falco_host_errmsg(f->p), "plugin 'rawtest': extract_fields: failed with FAILURE: "
                                                  "field rawtest.fail cannot be extracted");
 }
 
@@ -164,6 +164,8 @@ static void test_field_expressions(void **state)
     assert_bad_expr(f, "rawtest.idx[1a]", FALCO_EINVAL, "invalid index argument not composed only by digits: '1a'");
     assert_bad_expr(f, "rawtest.idx[18446744073709551616]", FALCO_EINVAL,
                     "invalid index argument not representable on 64 bit");
+    assert_bad_expr(f, "rawtest.key[]", FALCO_EINVAL,
+                    "field 'rawtest.key[]': expected a valid field argument, got empty brackets");
     assert_bad_expr(f, "rawtest.key[", FALCO_EINVAL, "terminates with incomplete argument brackets");
     assert_bad_expr(f, "rawtest.key[abc", FALCO_EINVAL, "has unbalanced argument brackets");
     assert_bad_expr(f, "rawtest.key[a]x", FALCO_EINVAL, "unexpected characters after ']'");

@@ -1,0 +1,348 @@
+/* The host's `threads` table built from a real capture's process and fd
+ * lists and kept up to date from its events, read by a plugin (tabimp, raw
+ * ABI) the way it reads libsinsp's.
+ *
+ * The expected values are real libsinsp's: the same libtabimp.so run by
+ * plughost over the same capture, printing its fields at the last event:
+ *
+ *   plughost -p libtabimp.so -s curl_google.scap -o "tid=$tid comm=%tabimp.comm[$tid]
+ *     exe=%tabimp.exe[$tid] cwd=%tabimp.cwd[$tid] pid=%tabimp.pid[$tid] ptid=%tabimp.ptid[$tid]
+ *     vtid=%tabimp.vtid[$tid] vpid=%tabimp.vpid[$tid] uid=%tabimp.uid[$tid] gid=%tabimp.gid[$tid]
+ *     args=(%tabimp.args[$tid]) nenv=%tabimp.nenv[$tid] nfds=%tabimp.nfds[$tid] seen=%tabimp.seen[$tid]"
+ *   plughost -p libtabimp.so -s curl_google.scap -o "%tabimp.fdname[17496:5] %tabimp.fdtype[17496:5]
+ *     %tabimp.fdname[17496:7] %tabimp.fdtype[17496:7] %tabimp.fdname[1:70] %tabimp.fdtype[1:70] %tabimp.nthreads"
+ *
+ * (plughost of /work/shared/realhost: libs 48dfd53, plugin API 3.12.0.) The
+ * table is the same right after open (-T list --tables-at open): this
+ * capture's events change no thread of the process list.
+ *
+ * The session reads the capture through libfalcocapture's converter: the
+ * events libscap hands libsinsp, numbered as libsinsp numbers them (991, of
+ * which it returns 939: plughost -p libtabimp.so -s curl_google.scap -q
+ * says Events: 939). */
+#include <falco/capture.h>
+
+#include "capture_threads.h"
+#include "host_test.h"
+
+static const char *const expected[] = {
+    "tid=17496 comm=sysdig exe=sysdig cwd=/home/ubuntu/ pid=17496 ptid=17495 vtid=17496 vpid=17496 uid=0 gid=0 "
+    "args=(-zw curl.scap proc.name=curl) nenv=14 nfds=8 seen=9",
+    "tid=17495 comm=sudo exe=sudo cwd=/home/ubuntu/ pid=17495 ptid=3200 vtid=17495 vpid=17495 uid=0 gid=1000 "
+    "args=(sysdig -zw curl.scap proc.name=curl) nenv=20 nfds=7 seen=0",
+    "tid=8671 comm=gdbus exe=/usr/lib/policykit-1/polkitd cwd= pid=8667 ptid=1 vtid=8671 vpid=8667 uid=0 gid=0 "
+    "args=(--no-debug) nenv=0 nfds=10 seen=0",
+    "tid=3200 comm=bash exe=-bash cwd=/home/ubuntu/ pid=3200 ptid=3199 vtid=3200 vpid=3200 uid=1000 gid=1000 "
+    "args=() nenv=13 nfds=4 seen=9",
+    "tid=1 comm=systemd exe=/sbin/init cwd=/ pid=1 ptid=0 vtid=1 vpid=1 uid=0 gid=0 args=() nenv=9 nfds=53 seen=9",
+};
+static const char *const expected_fds = "/home/ubuntu/curl.scap 1 /proc/17496/fd 2 /run/systemd/initctl/fifo 7 54";
+
+/* The capture as libsinsp sees it (host.h's stream example). */
+typedef struct capstream {
+    falco_capture_reader *r;
+    falco_capture_converter *c;
+    falco_capture_converted_info last; /* of the event handed out last */
+} capstream;
+
+static falco_rc cap_next(void *u, const falco_abi_event **evt, char *err, size_t n)
+{
+    capstream *cs = u;
+    const void *e;
+    size_t len;
+    while (falco_capture_converter_next(cs->c, &e, &len, &cs->last) != FALCO_OK) {
+        falco_capture_block_info info;
+        falco_rc rc = falco_capture_next(cs->r, &e, &len, &info);
+        if (rc == FALCO_OK)
+            rc = falco_capture_converter_feed(cs->c, e, len, &info);
+        else if (rc != FALCO_EOF)
+            snprintf(err, n, "%s", falco_capture_errmsg(cs->r));
+        if (rc == FALCO_EOF)
+            return rc;
+        if (rc != FALCO_OK) {
+            snprintf(err, n, "%s", falco_capture_converter_errmsg(cs->c));
+            return rc;
+        }
+    }
+    *evt = e;
+    return FALCO_OK;
+}
+
+static void cap_close(void *u)
+{
+    capstream *cs = u;
+    falco_capture_converter_free(cs->c);
+    falco_capture_close(cs->r);
+}
+
+/* The capture's process and fd lists into the session's threads table,
+ * through the helper `falcoplug run --capture` uses. */
+static void fill_threads(falco_host_session *s, falco_capture_reader *r)
+{
+    const falco_capture_metadata *m = falco_capture_get_metadata(r);
+    assert_int_equal(m->process_count, 54);
+    if (capture_threads_fill(s, m) != FALCO_OK)
+        fail_msg("%s", falco_host_session_errmsg(s));
+}
+
+static const char *extract(falco_host_plugin *p, const falco_abi_event_input *in, const char *expr, char *buf,
+                           size_t size)
+{
+    falco_host_extractor *x;
+    falco_host_values v;
+    if (falco_host_extractor_new(p, expr, &x) != FALCO_OK)
+        fail_msg("%s: %s", expr, falco_host_errmsg(p));
+    falco_rc rc = falco_host_extract(x, in, false, &v);
+    if (rc != FALCO_OK)
+        fail_msg("%s: %s", expr, falco_host_errmsg(p));
+    if (v.count == 0)
+        snprintf(buf, size, "<NA>");
+    else
+        assert_int_equal(falco_host_value_format(&v, 0, buf, size), FALCO_OK);
+    falco_host_extractor_free(x);
+    return buf;
+}
+
+static void test_threads_from_capture(void **state)
+{
+    falco_capture_error cerr;
+    falco_capture_reader *r = falco_capture_open(FALCO_TEST_CAPTURE, &cerr);
+    if (!r)
+        fail_msg("%s", cerr.msg);
+    falco_host_session *s;
+    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
+    fill_threads(s, r);
+    falco_abi_state_type kt;
+    uint64_t size;
+    assert_string_equal(falco_host_session_table(s, 0, &kt, &size), "threads");
+    assert_int_equal(kt, FALCO_ABI_ST_INT64);
+    assert_int_equal(size, 54);
+
+    char path[1024];
+    snprintf(path, sizeof path, "%s/libtabimp.so", FALCO_HOST_TEST_PLUGIN_DIR);
+    falco_host_plugin *imp = NULL;
+    assert_int_equal(falco_host_plugin_load(path, &imp), FALCO_OK);
+    if (falco_host_session_init(s, imp, "") != FALCO_OK)
+        fail_msg("%s", falco_host_session_errmsg(s));
+
+    capstream cs = { .r = r, .c = falco_capture_converter_new(NULL) };
+    assert_non_null(cs.c);
+    falco_host_stream st = { .next = cap_next, .close = cap_close, .userdata = &cs, .live = false };
+    assert_int_equal(falco_host_session_open_stream(s, &st), FALCO_OK);
+    const falco_host_session_event *ev;
+    falco_rc rc;
+    uint64_t n = 0, shown = 0;
+    falco_abi_event_input last = { 0 };
+    static uint8_t last_copy[65536];
+    while ((rc = falco_host_session_next(s, &ev)) == FALCO_OK) {
+        n++;
+        assert_int_equal(ev->input.evtnum, cs.last.evtnum); /* libsinsp's evt.num */
+        shown += cs.last.shown;
+        uint32_t len;
+        memcpy(&len, (const uint8_t *)ev->input.evt + 16, 4);
+        assert_true(len <= sizeof last_copy);
+        memcpy(last_copy, ev->input.evt, len);
+        last = ev->input;
+        last.evt = (const falco_abi_event *)last_copy;
+    }
+    assert_int_equal(rc, FALCO_EOF);
+    assert_int_equal(falco_host_session_parse_failures(s), 0);
+    assert_int_equal(n, 991);
+    assert_int_equal(shown, 939); /* plughost: Events: 939 */
+
+    /* what libsinsp shows for the same fields, at the last event */
+    static const int64_t tids[] = { 17496, 17495, 8671, 3200, 1 };
+    for (size_t i = 0; i < sizeof tids / sizeof tids[0]; i++) {
+        char line[4096] = "", b[2048], expr[128];
+        static const char *const names[] = { "comm", "exe", "cwd", "pid", "ptid", "vtid", "vpid",
+                                             "uid", "gid", "args", "nenv", "nfds", "seen" };
+        snprintf(line, sizeof line, "tid=%lld", (long long)tids[i]);
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            snprintf(expr, sizeof expr, "tabimp.%s[%lld]", names[k], (long long)tids[i]);
+            extract(imp, &last, expr, b, sizeof b);
+            size_t used = strlen(line);
+            if (strcmp(names[k], "args") == 0)
+                snprintf(line + used, sizeof line - used, " args=(%s)", strcmp(b, "<NA>") ? b : "");
+            else
+                snprintf(line + used, sizeof line - used, " %s=%s", names[k], b);
+        }
+        assert_string_equal(line, expected[i]);
+    }
+    char fds[1024], b[512];
+    snprintf(fds, sizeof fds, "%s", extract(imp, &last, "tabimp.fdname[17496:5]", b, sizeof b));
+    static const char *const more[] = { "tabimp.fdtype[17496:5]", "tabimp.fdname[17496:7]", "tabimp.fdtype[17496:7]",
+                                        "tabimp.fdname[1:70]", "tabimp.fdtype[1:70]", "tabimp.nthreads" };
+    for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+        size_t used = strlen(fds);
+        snprintf(fds + used, sizeof fds - used, " %s", extract(imp, &last, more[k], b, sizeof b));
+    }
+    assert_string_equal(fds, expected_fds);
+    /* sockets, named as libsinsp names them (plughost -T list --table threads
+     * shows the same names, and types 3 ipv4, 5 ipv4 server, 6 ipv6 server):
+     * sshd's connection turned around, port 22 being a local server's */
+    static const char *const socks[][2] = {
+        { "tabimp.fdname[3111:3]", "50.207.137.246:63740->10.0.0.79:22" }, { "tabimp.fdtype[3111:3]", "3" },
+        { "tabimp.fdname[1397:3]", "0.0.0.0:22" },  { "tabimp.fdtype[1397:3]", "5" },
+        { "tabimp.fdname[1397:4]", ":::22" },       { "tabimp.fdtype[1397:4]", "6" },
+        { "tabimp.fdname[1182:5]", "fe80::ceb:feff:fe7d:6f7e:546" }, { "tabimp.fdname[980:6]", "0.0.0.0:68" },
+    };
+    for (size_t k = 0; k < sizeof socks / sizeof socks[0]; k++)
+        assert_string_equal(extract(imp, &last, socks[k][0], b, sizeof b), socks[k][1]);
+    /* a tid the table does not have: no value, no error */
+    assert_string_equal(extract(imp, &last, "tabimp.comm[999999]", b, sizeof b), "<NA>");
+
+    /* every entry the plugin got was released */
+    assert_int_equal(falco_host_session_entries_held(s), 0);
+    assert_int_equal(falco_host_session_close(s), FALCO_OK);
+    falco_host_session_free(s);
+    falco_host_plugin_free(imp);
+}
+
+/* The table kept up to date from the capture's events: curl (17497) execs,
+ * opens and closes files and sockets, clones a thread (17498), and both
+ * exit. libsinsp's values at 11 events (by timestamp), one plughost run per
+ * field (plughost prints nothing after a field without value, so "" and no
+ * value both read <NA> here):
+ *
+ *   plughost -p libtabimp.so -s curl_google.scap -o "%evt.rawtime %tabimp.comm[17497]"
+ *   ... and so on for each expression of event_exprs */
+static const char *const event_exprs[] = {
+    "tabimp.comm[17497]", "tabimp.pid[17497]", "tabimp.ptid[17497]", "tabimp.vtid[17497]", "tabimp.uid[17497]",
+    "tabimp.args[17497]", "tabimp.nenv[17497]", "tabimp.nfds[17497]", "tabimp.fdname[17497:3]",
+    "tabimp.fdtype[17497:3]", "tabimp.fdtype[17497:4]", "tabimp.comm[17498]", "tabimp.pid[17498]",
+    "tabimp.ptid[17498]", "tabimp.vtid[17498]", "tabimp.vpid[17498]", "tabimp.uid[17498]", "tabimp.gid[17498]",
+    "tabimp.args[17498]", "tabimp.nenv[17498]", "tabimp.nfds[17498]", "tabimp.cwd[17498]", "tabimp.nthreads",
+};
+
+static const struct {
+    uint64_t ts;
+    const char *want;
+} at_events[] = {
+    { 1534527348514632619ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=0 fdname[17497:3]=<NA> fdtype[17497:3]=<NA> f"
+      "dtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpid[17498]=<"
+      "NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd[17498]=<N"
+      "A> nthreads=55" },
+    { 1534527348514682170ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=1 fdname[17497:3]=/etc/ld.so.cache fdtype[174"
+      "97:3]=16 fdtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpi"
+      "d[17498]=<NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd"
+      "[17498]=<NA> nthreads=55" },
+    { 1534527348514689590ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=1 fdname[17497:3]=/etc/ld.so.cache fdtype[174"
+      "97:3]=16 fdtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpi"
+      "d[17498]=<NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd"
+      "[17498]=<NA> nthreads=55" },
+    { 1534527348514693293ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=0 fdname[17497:3]=<NA> fdtype[17497:3]=<NA> f"
+      "dtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpid[17498]=<"
+      "NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd[17498]=<N"
+      "A> nthreads=55" },
+    { 1534527348518851051ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=2 fdname[17497:3]=/dev/urandom fdtype[17497:3"
+      "]=16 fdtype[17497:4]=4 comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpid[17498"
+      "]=<NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd[17498]"
+      "=<NA> nthreads=55" },
+    { 1534527348518862906ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=1 fdname[17497:3]=/dev/urandom fdtype[17497:3"
+      "]=16 fdtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpid[17"
+      "498]=<NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd[174"
+      "98]=<NA> nthreads=55" },
+    { 1534527348518881735ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=1 fdname[17497:3]=/dev/urandom fdtype[17497:3"
+      "]=16 fdtype[17497:4]=<NA> comm[17498]=curl pid[17498]=17497 ptid[17498]=3200 vtid[17498]=17498 vpid["
+      "17498]=17497 uid[17498]=1000 gid[17498]=1000 args[17498]=-6 http://www.google.com nenv[17498]=0 nfds"
+      "[17498]=1 cwd[17498]=<NA> nthreads=56" },
+    { 1534527348518927478ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=2 fdname[17497:3]=/dev/urandom fdtype[17497:3"
+      "]=16 fdtype[17497:4]=8 comm[17498]=curl pid[17498]=17497 ptid[17498]=3200 vtid[17498]=17498 vpid[174"
+      "98]=17497 uid[17498]=1000 gid[17498]=1000 args[17498]=-6 http://www.google.com nenv[17498]=0 nfds[17"
+      "498]=2 cwd[17498]=<NA> nthreads=56" },
+    { 1534527348531225280ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=1 fdname[17497:3]=/dev/urandom fdtype[17497:3"
+      "]=16 fdtype[17497:4]=<NA> comm[17498]=curl pid[17498]=17497 ptid[17498]=3200 vtid[17498]=17498 vpid["
+      "17498]=17497 uid[17498]=1000 gid[17498]=1000 args[17498]=-6 http://www.google.com nenv[17498]=0 nfds"
+      "[17498]=1 cwd[17498]=<NA> nthreads=56" },
+    { 1534527348547327492ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=1 fdname[17497:3]=/dev/urandom fdtype[17497:3"
+      "]=16 fdtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpid[17"
+      "498]=<NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd[174"
+      "98]=<NA> nthreads=55" },
+    { 1534527348588309095ULL,
+      "comm[17497]=curl pid[17497]=17497 ptid[17497]=3200 vtid[17497]=17497 uid[17497]=4294967295 args[1749"
+      "7]=-6 http://www.google.com nenv[17497]=20 nfds[17497]=0 fdname[17497:3]=<NA> fdtype[17497:3]=<NA> f"
+      "dtype[17497:4]=<NA> comm[17498]=<NA> pid[17498]=<NA> ptid[17498]=<NA> vtid[17498]=<NA> vpid[17498]=<"
+      "NA> uid[17498]=<NA> gid[17498]=<NA> args[17498]=<NA> nenv[17498]=<NA> nfds[17498]=<NA> cwd[17498]=<N"
+      "A> nthreads=55" },
+};
+
+static void test_threads_follow_events(void **state)
+{
+    falco_capture_error cerr;
+    falco_capture_reader *r = falco_capture_open(FALCO_TEST_CAPTURE, &cerr);
+    if (!r)
+        fail_msg("%s", cerr.msg);
+    falco_host_session *s;
+    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
+    fill_threads(s, r);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/libtabimp.so", FALCO_HOST_TEST_PLUGIN_DIR);
+    falco_host_plugin *imp = NULL;
+    assert_int_equal(falco_host_plugin_load(path, &imp), FALCO_OK);
+    assert_int_equal(falco_host_session_init(s, imp, ""), FALCO_OK);
+    capstream cs = { .r = r, .c = falco_capture_converter_new(NULL) };
+    assert_non_null(cs.c);
+    falco_host_stream st = { .next = cap_next, .close = cap_close, .userdata = &cs, .live = false };
+    assert_int_equal(falco_host_session_open_stream(s, &st), FALCO_OK);
+    const falco_host_session_event *ev;
+    falco_rc rc;
+    size_t checked = 0;
+    bool done[sizeof at_events / sizeof at_events[0]] = { false };
+    while ((rc = falco_host_session_next(s, &ev)) == FALCO_OK) {
+        uint64_t ts;
+        memcpy(&ts, ev->input.evt, 8);
+        for (size_t i = 0; i < sizeof at_events / sizeof at_events[0]; i++) {
+            if (done[i] || at_events[i].ts != ts)
+                continue;
+            char line[4096] = "", b[1024];
+            for (size_t k = 0; k < sizeof event_exprs / sizeof event_exprs[0]; k++) {
+                extract(imp, &ev->input, event_exprs[k], b, sizeof b);
+                size_t used = strlen(line);
+                snprintf(line + used, sizeof line - used, "%s%s=%s", k ? " " : "", event_exprs[k] + 7,
+                         b[0] ? b : "<NA>");
+            }
+            assert_string_equal(line, at_events[i].want);
+            done[i] = true;
+            checked++;
+        }
+    }
+    assert_int_equal(rc, FALCO_EOF);
+    assert_int_equal(checked, sizeof at_events / sizeof at_events[0]);
+    /* both exited: the table is the process list again */
+    falco_abi_state_type kt;
+    uint64_t size;
+    assert_string_equal(falco_host_session_table(s, 0, &kt, &size), "threads");
+    assert_int_equal(size, 54);
+    assert_int_equal(falco_host_session_entries_held(s), 0);
+    falco_host_session_free(s);
+    falco_host_plugin_free(imp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads_from_capture),
+        cmocka_unit_test(test_threads_follow_events),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
