@@ -21,6 +21,7 @@
 typedef struct checker {
     char *err;
     size_t errlen;
+    const char *what; /* "config", "open params" */
     path path;
 } checker;
 
@@ -32,7 +33,7 @@ static falco_rc bad(checker *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    errf(c->err, c->errlen, "config option '%s': %s", c->path.buf, why);
+    errf(c->err, c->errlen, "%s option '%s': %s", c->what, c->path.buf, why);
     return FALCO_EINVAL;
 }
 
@@ -147,13 +148,19 @@ static falco_rc check_list(checker *c, falco_config_option_list opts, size_t str
     return FALCO_OK;
 }
 
-falco_rc falco_config_validate(falco_config_option_list opts, size_t struct_size, char *err, size_t errlen)
+falco_rc falco__config_validate_as(falco_config_option_list opts, size_t struct_size, const char *what,
+                                   char *err, size_t errlen)
 {
-    checker c = { err, errlen, { "", 0 } };
+    checker c = { err, errlen, what, { "", 0 } };
     falco_rc rc = check_list(&c, opts, struct_size, 0);
     if (rc == FALCO_OK)
         errf(err, errlen, "%s", "");
     return rc;
+}
+
+falco_rc falco_config_validate(falco_config_option_list opts, size_t struct_size, char *err, size_t errlen)
+{
+    return falco__config_validate_as(opts, struct_size, "config", err, errlen);
 }
 
 void falco_config_release(falco_config_option_list opts, void *out)

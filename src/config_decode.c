@@ -216,14 +216,14 @@ static falco_rc decode_integer(decoder *d, const falco_config_option *o, const f
     int64_t s;
     uint64_t u;
     if (is_signed_type(o->type)) {
-        if (falco_json_i64(v, &s) && s >= r.slo && s <= r.shi) {
+        if (json_integer_i64(v, &s) && s >= r.slo && s <= r.shi) {
             store_int(o, m, s, 0);
             return FALCO_OK;
         }
         return fail(d, FALCO_EINVAL, "expected integer in %" PRId64 "..%" PRId64 ", got %s", r.slo, r.shi,
                     got(d, v));
     }
-    if (falco_json_u64(v, &u) && u >= r.ulo && u <= r.uhi) {
+    if (json_integer_u64(v, &u) && u >= r.ulo && u <= r.uhi) {
         store_int(o, m, 0, u);
         return FALCO_OK;
     }
@@ -362,10 +362,61 @@ static bool all_whitespace(const char *s, size_t len)
     return true;
 }
 
-falco_rc falco_config_decode(falco_config_option_list opts, const char *json, size_t len, void *out,
-                             char *err, size_t errlen)
+/* The plain (non-JSON) form: text is the value of option plain_key: a
+ * STRING takes its bytes as they are, an ENUM the choice they name, other
+ * types the JSON value they parse as (else they are refused, shown quoted). */
+static falco_rc decode_plain(decoder *d, falco_config_option_list opts, const char *plain_key, const char *text,
+                             size_t len, falco_json_doc *doc, void *out)
 {
-    decoder d = { err, errlen, { "config", 6 }, NULL, "" };
+    const falco_config_option *o = NULL;
+    for (size_t k = 0; k < opts.count; k++) {
+        if (strcmp(opts.items[k].name, plain_key) == 0)
+            o = &opts.items[k];
+        else if (opts.items[k].required)
+            return fail(d, FALCO_EINVAL, "missing required key '%s' (a plain value sets '%s' only)",
+                        opts.items[k].name, plain_key);
+    }
+    if (!o)
+        return fail(d, FALCO_EINVAL, "no option '%s' for a plain value", plain_key);
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--;
+    size_t mark;
+    if (o->type == FALCO_CONFIG_TYPE_STRING) { /* byte for byte: a path need not be UTF-8 */
+        mark = path_push(&d->path, ".%s", o->name);
+        if (memchr(text, '\0', len))
+            return fail(d, FALCO_EINVAL, "expected a string without NUL characters");
+        FALCO_TRY(set_string(d, member_at(out, o), text, len));
+        path_pop(&d->path, mark);
+        return FALCO_OK;
+    }
+    const falco_json_value *v = NULL;
+    falco_json_error jerr;
+    if (o->type != FALCO_CONFIG_TYPE_ENUM)
+        v = falco_json_parse(doc, text, len, &jerr); /* a number, a boolean... or not JSON */
+    if (!v) {
+        if (!d->w)
+            d->w = falco_json_writer_new();
+        if (!d->w)
+            return fail(d, FALCO_ENOMEM, "out of memory");
+        falco_json_writer_reset(d->w);
+        falco_json_string_len(d->w, text, len);
+        size_t slen;
+        const char *quoted = falco_json_writer_str(d->w, &slen);
+        v = quoted ? falco_json_parse(doc, quoted, slen, &jerr) : NULL;
+        if (!v)
+            return fail(d, FALCO_ENOMEM, "out of memory");
+    }
+    mark = path_push(&d->path, ".%s", o->name);
+    FALCO_TRY(decode_option(d, o, v, member_at(out, o)));
+    path_pop(&d->path, mark);
+    return FALCO_OK;
+}
+
+falco_rc falco__config_decode_as(falco_config_option_list opts, const char *what, const char *plain_key,
+                                 const char *json, size_t len, void *out, char *err, size_t errlen)
+{
+    decoder d = { err, errlen, { "", 0 }, NULL, "" };
+    path_push(&d.path, "%s", what);
     if (!out)
         return fail(&d, FALCO_EINVAL, "no struct to decode into");
     if (!json)
@@ -375,12 +426,22 @@ falco_rc falco_config_decode(falco_config_option_list opts, const char *json, si
     falco_json_doc *doc = NULL;
     if (all_whitespace(json, len))
         json = "{}", len = 2; /* required keys are still required */
+    size_t skip = 0;
+    while (skip < len && (json[skip] == ' ' || json[skip] == '\t' || json[skip] == '\n' || json[skip] == '\r'))
+        skip++;
+    bool plain = plain_key && json[skip] != '{';
     if (rc == FALCO_OK) {
         doc = falco_json_doc_new();
         falco_json_error jerr;
-        const falco_json_value *root = doc ? falco_json_parse(doc, json, len, &jerr) : NULL;
+        const falco_json_value *root = NULL;
+        if (doc && plain)
+            rc = decode_plain(&d, opts, plain_key, json + skip, len - skip, doc, out);
+        else if (doc)
+            root = falco_json_parse(doc, json, len, &jerr);
         if (!doc)
             rc = fail(&d, FALCO_ENOMEM, "out of memory");
+        else if (plain)
+            ; /* decoded above */
         else if (!root && strcmp(jerr.message, "out of memory") == 0)
             rc = fail(&d, FALCO_ENOMEM, "out of memory");
         else if (!root)
@@ -398,4 +459,10 @@ falco_rc falco_config_decode(falco_config_option_list opts, const char *json, si
     else
         errf(err, errlen, "%s", "");
     return rc;
+}
+
+falco_rc falco_config_decode(falco_config_option_list opts, const char *json, size_t len, void *out,
+                             char *err, size_t errlen)
+{
+    return falco__config_decode_as(opts, "config", NULL, json, len, out, err, errlen);
 }

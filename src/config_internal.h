@@ -153,6 +153,41 @@ static inline bool integer_fits_type(const falco_config_option *o, double d)
     }
 }
 
+/* libsinsp's notion of a JSON integer, which decides what its schema check
+ * lets through as "type": "integer" (jsoncpp's isIntegral): a number written
+ * without fraction or exponent that fits int64_t or uint64_t, or any number
+ * whose double value is whole and inside [-2^63, 2^64). So 5.0, 1e3 and -0.0
+ * are integers (5, 1000, 0); 5.5 and 1e20 are not. The host's schema check
+ * (host/schema.c) applies the same rule. */
+static inline bool whole_double(double d)
+{
+    return d == d && d >= -9223372036854775808.0 && d < 18446744073709551616.0 && is_integral(d);
+}
+
+static inline bool json_integer_i64(const falco_json_value *v, int64_t *out)
+{
+    double d;
+    uint64_t u;
+    if (falco_json_i64(v, out))
+        return true;
+    if (falco_json_u64(v, &u) || !falco_json_double(v, &d) || !whole_double(d) || d >= 9223372036854775808.0)
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
+
+static inline bool json_integer_u64(const falco_json_value *v, uint64_t *out)
+{
+    double d;
+    int64_t s;
+    if (falco_json_u64(v, out))
+        return true;
+    if (falco_json_i64(v, &s) || !falco_json_double(v, &d) || !whole_double(d) || d < 0)
+        return false; /* -0.0 is not < 0: it is 0 */
+    *out = (uint64_t)d;
+    return true;
+}
+
 static inline const char *dbl(double d, char buf[32])
 {
     if (!falco__json_format_double(d, buf))
@@ -165,5 +200,18 @@ static inline void *member_at(void *base, const falco_config_option *o)
 {
     return (char *)base + o->offset;
 }
+
+/* falco_config_validate and falco_config_decode with the name messages
+ * start with: "config" for the init config, "open params" for a source's
+ * declared open parameters ("open params.batch: expected ..."). Decoding
+ * with plain_key set takes a text whose first non-blank character is not
+ * '{' as the value of that top-level option (surrounding blanks ignored): a
+ * STRING takes its bytes as they are, an ENUM the choice they name, other
+ * types the JSON value they parse as (so "100" sets a number, "/tmp/x" a
+ * string, and "abc" for a number is refused). */
+falco_rc falco__config_validate_as(falco_config_option_list opts, size_t struct_size, const char *what,
+                                   char *err, size_t errlen);
+falco_rc falco__config_decode_as(falco_config_option_list opts, const char *what, const char *plain_key,
+                                 const char *text, size_t len, void *out, char *err, size_t errlen);
 
 #endif /* FALCO_CONFIG_INTERNAL_H */

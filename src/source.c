@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_internal.h"
 #include "internal.h"
 
 #define DEFAULT_MAX_BATCH 512u
@@ -16,6 +17,7 @@ struct falco_batch {
     uint32_t cap;
     falco_abi_event **events;
     falco__arena arena;
+    void *params; /* decoded open parameters, or NULL */
 };
 
 static uint32_t batch_count(const falco_batch *b) {
@@ -24,10 +26,17 @@ static uint32_t batch_count(const falco_batch *b) {
 
 /* The inline fast path checks only the cursor's space, not the free event
  * slots: every event takes at least FALCO__BATCH_MIN_EVENT bytes of it, and
- * `end` is never more than that many bytes per free slot past `pos`. */
+ * the space's end is never more than that many bytes per free slot past
+ * `pos`. Stored as the head's `limit` (see falco__batch_head). */
 static void clamp_end(falco__batch_head *h, unsigned char *chunk_end, size_t slots) {
     size_t max = slots * FALCO__BATCH_MIN_EVENT;
-    h->end = (size_t)(chunk_end - h->pos) > max ? h->pos + max : chunk_end;
+    unsigned char *end = (size_t)(chunk_end - h->pos) > max ? h->pos + max : chunk_end;
+    h->limit = (uintptr_t)end - (FALCO__BATCH_MIN_EVENT - 1); /* heap addresses: no wrap */
+}
+
+/* Whether need bytes (at least FALCO__BATCH_MIN_EVENT) fit at the cursor. */
+static bool cursor_fits(const falco__batch_head *h, size_t need) {
+    return (uintptr_t)h->pos + (need - FALCO__BATCH_MIN_EVENT) < h->limit;
 }
 
 typedef struct falco__instance {
@@ -45,6 +54,86 @@ static const falco_source_decl *source_of(const falco_plugin *p) {
     return p->decl->falco__source;
 }
 
+/* The instance being opened, for falco_source_params: the host calls a
+ * plugin state from one thread at a time, and .open runs on that thread. */
+static _Thread_local struct {
+    const falco_plugin *p;
+    const void *params;
+} opening;
+
+const void *falco_source_params(const falco_plugin *p) {
+    return p && opening.p == p ? opening.params : NULL;
+}
+
+const void *falco_batch_params(const falco_batch *b) {
+    return b->params;
+}
+
+bool falco__source_validate(const falco_plugin_decl *d, char *err, size_t errlen) {
+    const falco_source_decl *s = d->falco__source;
+    char why[400];
+    if (!s->instance_size) {
+        snprintf(err, errlen,
+                 "source '%s': .instance_size is 0: set .instance_size = sizeof(your instance struct), or "
+                 "FALCO_INSTANCE_BY_OPEN if .open allocates *instance itself",
+                 s->event_source ? s->event_source : d->name);
+        return false;
+    }
+    if (s->open_options.count && !s->open_options_size) {
+        snprintf(err, errlen, "plugin '%s': .open_options has options but .open_options_size is 0", d->name);
+        return false;
+    }
+    if (!s->open_options.count && (s->open_options_size || s->open_plain)) {
+        snprintf(err, errlen, "plugin '%s': .open_options_size and .open_plain need .open_options", d->name);
+        return false;
+    }
+    if (!s->open_options.count)
+        return true;
+    if (falco__config_validate_as(s->open_options, s->open_options_size, "open params", why, sizeof why) !=
+        FALCO_OK) {
+        snprintf(err, errlen, "plugin '%s': %s", d->name, why);
+        return false;
+    }
+    if (s->open_plain) {
+        const falco_config_option *o = NULL;
+        for (size_t i = 0; i < s->open_options.count && !o; i++)
+            if (strcmp(s->open_options.items[i].name, s->open_plain) == 0)
+                o = &s->open_options.items[i];
+        if (!o || o->type == FALCO_CONFIG_TYPE_OBJECT || o->type == FALCO_CONFIG_TYPE_STRING_LIST) {
+            snprintf(err, errlen, "plugin '%s': .open_plain \"%s\" is not a top-level scalar open option", d->name,
+                     s->open_plain);
+            return false;
+        }
+    }
+    /* Suggestions that the decoder would refuse are stale. */
+    void *tmp = calloc(1, s->open_options_size);
+    if (!tmp) {
+        snprintf(err, errlen, "plugin '%s': out of memory", d->name);
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; ok && i < s->open_params.count; i++) {
+        const char *v = s->open_params.items[i].value;
+        if (!v || s->open_params.items[i].separator)
+            continue; /* several params in one: each is decoded at open */
+        ok = falco__config_decode_as(s->open_options, "open params", s->open_plain, v, strlen(v), tmp, why,
+                                     sizeof why) == FALCO_OK;
+        if (!ok)
+            snprintf(err, errlen, "plugin '%s': open_params[%zu] \"%s\" does not decode: %s", d->name, i, v, why);
+        falco_config_release(s->open_options, tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+static void free_params(const falco_source_decl *src, void *params) {
+    if (params) {
+        if (src)
+            falco_config_release(src->open_options, params);
+        free(params);
+    }
+}
+
 uint32_t falco__source_get_id(const falco_plugin_decl *d) {
     return d->falco__source->id;
 }
@@ -59,15 +148,20 @@ falco_abi_instance_t *falco__source_open(falco_abi_plugin_t *s, const char *para
     falco__begin_call(p, &p->misc_arena);
     falco__instance *inst = calloc(1, sizeof *inst);
     uint32_t cap = src->max_batch_events ? src->max_batch_events : DEFAULT_MAX_BATCH;
+    bool own_block = src->instance_size && src->instance_size != FALCO_INSTANCE_BY_OPEN;
     if (inst) {
         inst->batch.events = malloc(cap * sizeof *inst->batch.events);
-        if (src->instance_size)
+        if (own_block)
             inst->sdk_block = calloc(1, src->instance_size);
+        if (src->open_options.count)
+            inst->batch.params = calloc(1, src->open_options_size);
     }
-    if (!inst || !inst->batch.events || (src->instance_size && !inst->sdk_block)) {
+    if (!inst || !inst->batch.events || (own_block && !inst->sdk_block) ||
+        (src->open_options.count && !inst->batch.params)) {
         if (inst) {
             free(inst->batch.events);
             free(inst->sdk_block);
+            free(inst->batch.params);
         }
         free(inst);
         falco_error(p, FALCO_ENOMEM, "open: out of memory");
@@ -78,9 +172,35 @@ falco_abi_instance_t *falco__source_open(falco_abi_plugin_t *s, const char *para
     inst->batch.cap = cap;
     inst->batch.head.plugin_id = src->id;
     inst->user = inst->sdk_block;
-    falco_rc r = src->open(p, params ? params : "", &inst->user);
+    if (!params)
+        params = "";
+    falco_rc r = FALCO_OK;
+    if (src->open_options.count) {
+        char err[FALCO__ERRLEN];
+        r = falco__config_decode_as(src->open_options, "open params", src->open_plain, params, strlen(params),
+                                    inst->batch.params, err, sizeof err);
+        if (r != FALCO_OK) {
+            falco_error(p, r, "%s", err);
+            free(inst->batch.params); /* the decoder released what it stored */
+            inst->batch.params = NULL;
+        }
+    }
+    if (r == FALCO_OK) {
+        opening.p = p;
+        opening.params = inst->batch.params;
+        r = src->open(p, params, &inst->user);
+        opening.p = NULL;
+        opening.params = NULL;
+        if (r == FALCO_OK && !inst->user) {
+            /* next_batch would get NULL; .close is not called (no instance). */
+            r = falco_error(p, FALCO_EINVAL,
+                            "open returned FALCO_OK without setting *instance: with .instance_size = "
+                            "FALCO_INSTANCE_BY_OPEN, .open must set *instance to its allocation");
+        }
+    }
     if (r != FALCO_OK) {
         falco__default_error(p, r, "open", NULL);
+        free_params(src, inst->batch.params);
         free(inst->batch.events);
         free(inst->sdk_block);
         free(inst);
@@ -102,6 +222,7 @@ void falco__source_close(falco_abi_plugin_t *s, falco_abi_instance_t *h) {
             source_of(p)->close(p, inst->user);
     }
     falco__arena_free(&inst->batch.arena);
+    free_params(p ? source_of(p) : NULL, inst->batch.params);
     free(inst->batch.events);
     free(inst->sdk_block);
     free(inst);
@@ -114,6 +235,7 @@ falco_abi_rc falco__source_next_batch(falco_abi_plugin_t *s, falco_abi_instance_
     falco_batch *b = &inst->batch;
     p->error_set = false;
     p->current = &b->arena;
+    p->extract.ev = NULL; /* no extraction in progress (falco_plugin_scratch) */
     /* Events of the previous batch are released: the cursor restarts at the
      * beginning of the arena's (largest) chunk. */
     falco__arena_reset(&b->arena);
@@ -121,7 +243,7 @@ falco_abi_rc falco__source_next_batch(falco_abi_plugin_t *s, falco_abi_instance_
     b->head.next = b->events;
     b->head.last = b->events + b->cap;
     b->head.pos = c ? c->data : NULL;
-    b->head.end = NULL;
+    b->head.limit = 0; /* no space until a chunk is there */
     if (c)
         clamp_end(&b->head, c->data + c->size, b->cap);
     falco_rc r = source_of(p)->next_batch(p, inst->user, b);
@@ -160,7 +282,7 @@ static unsigned char *batch_alloc(falco_batch *b, size_t total) {
     if (need < FALCO__BATCH_MIN_EVENT)
         need = FALCO__BATCH_MIN_EVENT; /* keeps clamp_end's promise */
     falco__arena_chunk *c = b->arena.head;
-    if ((size_t)(h->end - h->pos) >= need) {
+    if (cursor_fits(h, need)) {
         unsigned char *e = h->pos;
         h->pos += need;
         return e;

@@ -4,8 +4,12 @@
  * increasing numbers with a pseudo-random step.
  *
  *   init config  {"start": 1, "jitter": 10, "label": "gen"}   (all optional)
- *   open params  the number of events to produce ("" = 20)
+ *   open params  {"count": 20, "batch": 512} (both optional), or a plain
+ *                number: the count of events ("" = 20 events)
  *   fields       gen.value, gen.strvalue, gen.divisible[N], gen.label, gen.step
+ *
+ * A capture that would count past 2^64-1 (start + (count-1) * jitter) is
+ * refused at open, so values never wrap.
  *   metrics      gen.events_produced, gen.open_captures
  */
 #include <stdlib.h>
@@ -25,13 +29,19 @@ typedef struct {
 } gen_state;
 
 typedef struct {
+    uint64_t count; /* events to produce */
+    uint32_t batch; /* most events per batch */
+} gen_params;
+
+typedef struct {
     uint64_t next, left, total, rng;
+    uint32_t batch;
 } gen_instance;
 
 /* The event payload: what a capture file stores for each event. */
 typedef struct {
     uint64_t value;
-    uint64_t step;
+    uint64_t step; /* value minus the previous value (0 for the first) */
 } gen_payload;
 
 static const falco_config_option gen_options[] = {
@@ -41,21 +51,36 @@ static const falco_config_option gen_options[] = {
     FALCO_CONFIG_STRING(gen_config, label, "label", .def_str = "gen", .desc = "text of the gen.label field"),
 };
 
+static const falco_config_option gen_open_options[] = {
+    FALCO_CONFIG_U64(gen_params, count, "count", .def = 20, .min = 1, .max = 1e300,
+                     .desc = "number of events to produce"),
+    FALCO_CONFIG_U32(gen_params, batch, "batch", .def = 512, .min = 1, .max = 512,
+                     .desc = "most events per batch"),
+};
+
 static const falco_open_param gen_open_params[] = {
     {.value = "10", .desc = "ten events"},
     {.value = "1000", .desc = "a thousand events"},
+    {.value = "{\"count\": 100, \"batch\": 10}", .desc = "a hundred events, ten per batch"},
 };
 
 static falco_rc gen_open(falco_plugin *p, const char *params, void **instance) {
+    (void)params; /* decoded by the SDK: falco_source_params */
     gen_instance *in = *instance;
     const gen_config *cfg = falco_plugin_config(p);
-    char *end = NULL;
-    unsigned long long count = *params ? strtoull(params, &end, 10) : 20;
-    if (*params && (*end != '\0' || count == 0))
-        return falco_error(p, FALCO_EINVAL, "open params \"%s\": expected a positive number of events", params);
+    const gen_params *op = falco_source_params(p);
+    /* The last value is at most start + (count - 1) * jitter. */
+    uint64_t steps = (UINT64_MAX - cfg->start) / cfg->jitter; /* most steps that fit */
+    if (op->count - 1 > steps) /* count >= 1: the option's minimum */
+        return falco_error(p, FALCO_ERANGE,
+                           "open params.count: %llu events from start %llu with steps up to %llu would count "
+                           "past 2^64-1 (at most %llu events)",
+                           (unsigned long long)op->count, (unsigned long long)cfg->start,
+                           (unsigned long long)cfg->jitter, (unsigned long long)steps + 1);
     in->next = cfg->start;
-    in->left = in->total = count;
-    in->rng = 0x9E3779B97F4A7C15ull ^ count;
+    in->left = in->total = op->count;
+    in->batch = op->batch;
+    in->rng = 0x9E3779B97F4A7C15ull ^ op->count;
     ((gen_state *)falco_plugin_state(p))->open_captures++;
     return FALCO_OK;
 }
@@ -76,10 +101,14 @@ static falco_rc gen_next_batch(falco_plugin *p, void *instance, falco_batch *b) 
     gen_instance *in = instance;
     const gen_config *cfg = falco_plugin_config(p);
     gen_state *st = falco_plugin_state(p);
-    while (in->left && falco_batch_room(b)) {
-        gen_payload ev = {.value = in->next, .step = 1 + next_random(in) % cfg->jitter};
+    for (uint32_t n = 0; in->left && n < in->batch && falco_batch_room(b); n++) {
+        uint64_t step = in->left == in->total ? 0 : 1 + next_random(in) % cfg->jitter;
+        if (step > UINT64_MAX - in->next) /* open refuses such counts: never reached */
+            return falco_error(p, FALCO_ERANGE, "value %llu + step %llu would pass 2^64-1",
+                               (unsigned long long)in->next, (unsigned long long)step);
+        in->next += step;
+        gen_payload ev = {.value = in->next, .step = step};
         FALCO_TRY(falco_batch_add_plugin_event(b, &ev, sizeof ev));
-        in->next += ev.step;
         in->left--;
         st->produced++;
     }
@@ -157,7 +186,8 @@ static falco_rc gen_label(falco_extract *x, const falco_event *ev) {
 
 static const falco_field gen_fields[] = {
     {.name = "gen.value", .type = FALCO_FIELD_U64, .desc = "the generated value", .extract = gen_value},
-    {.name = "gen.step", .type = FALCO_FIELD_U64, .desc = "difference from the previous value", .extract = gen_step},
+    {.name = "gen.step", .type = FALCO_FIELD_U64, .desc = "difference from the previous value (0 for the first event)",
+     .extract = gen_step},
     {.name = "gen.strvalue", .type = FALCO_FIELD_STRING, .display = "Value as text",
      .desc = "the generated value as a decimal string", .extract = gen_strvalue},
     {.name = "gen.divisible", .type = FALCO_FIELD_BOOL, .arg = FALCO_ARG_INDEX, .arg_required = true,
@@ -180,6 +210,7 @@ FALCO_PLUGIN(generator, .name = "generator", .version = "0.1.0", .contact = "htt
 FALCO_SOURCE(generator, .id = 999, .event_source = "generator", .instance_size = sizeof(gen_instance),
              .open = gen_open, .close = gen_close, .next_batch = gen_next_batch,
              .open_params = FALCO_LIST(gen_open_params), .progress = gen_progress,
-             .event_to_string = gen_event_to_string);
+             .event_to_string = gen_event_to_string, .open_options = FALCO_LIST(gen_open_options),
+             .open_options_size = sizeof(gen_params), .open_plain = "count");
 
 FALCO_EXTRACT(generator, .fields = FALCO_LIST(gen_fields));

@@ -3,7 +3,9 @@
  * payloads are JSON documents, in the spirit of Falco's `json` plugin.
  *
  *   json.value[/a/b]   the value at a JSON pointer (strings as text, other
- *                      values as compact JSON)
+ *                      values as compact JSON; a string holding a NUL
+ *                      character, which a C string cannot carry, as its JSON
+ *                      form: "x\u0000y" with the quotes)
  *   json.type[/a/b]    its type: object, array, string, number, boolean, null
  *   json.size[/a/b]    members of an object / items of an array
  *   json.exists[/a/b]  whether the pointer resolves
@@ -12,7 +14,13 @@
  * The payload is parsed once per event, whatever the number of fields
  * extracted from it (the SDK's per-event context), into a document whose
  * memory is reused from one event to the next.
+ *
+ * The argument is a JSON pointer (RFC 6901). libsinsp refuses an empty
+ * argument ("json.value[]") when it parses the filter, and the SDK refuses
+ * it too, so the pointer "" (the whole document) is json.obj's job.
  */
+#include <string.h>
+
 #include <falco/plugin.h>
 
 typedef struct {
@@ -86,7 +94,9 @@ static falco_rc json_value(falco_extract *x, const falco_event *ev) {
         return FALCO_OK; /* no such member: no value */
     size_t len;
     const char *s = falco_json_string(v, &len);
-    return s ? falco_extract_strn(x, s, len) : extract_compact(x, v);
+    if (s && !memchr(s, '\0', len))
+        return falco_extract_strn(x, s, len);
+    return extract_compact(x, v); /* not a string, or one with a NUL: its JSON form */
 }
 
 static falco_rc json_type(falco_extract *x, const falco_event *ev) {
@@ -122,7 +132,10 @@ static falco_rc json_obj(falco_extract *x, const falco_event *ev) {
 
 static const falco_field json_fields[] = {
     {.name = "json.value", .type = FALCO_FIELD_STRING, .arg = FALCO_ARG_KEY, .arg_required = true,
-     .display = "JSON value", .desc = "the value at a JSON pointer, e.g. json.value[/user/name]", .extract = json_value},
+     .display = "JSON value",
+     .desc = "the value at a JSON pointer, e.g. json.value[/user/name]: strings as text (as JSON when they hold a "
+             "NUL), other values as compact JSON",
+     .extract = json_value},
     {.name = "json.type", .type = FALCO_FIELD_STRING, .arg = FALCO_ARG_KEY, .arg_required = true,
      .desc = "the JSON type of the value at a JSON pointer", .extract = json_type},
     {.name = "json.size", .type = FALCO_FIELD_U64, .arg = FALCO_ARG_KEY, .arg_required = true,

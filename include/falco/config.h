@@ -28,7 +28,12 @@
  *   children with the nested struct's type). An absent OBJECT key leaves every child
  *   at its default; the children's `required` apply only when the object is given,
  *   as in the generated schema.
- * Duplicate keys in the JSON: the last one wins.
+ * Duplicate keys in the JSON: the last one wins. Integer options take what
+ * libsinsp's schema check takes as an integer: a number without fraction or
+ * exponent, or one whose value is whole and inside [-2^63, 2^64) (5.0, 1e3
+ * and -0.0 are 5, 1000 and 0; 5.5 and 1e20 are refused).
+ * The same tables declare a source's open parameters (falco/source.h,
+ * .open_options), whose messages start with "open params" instead of "config".
  *
  * Since: 0.1.0
  */

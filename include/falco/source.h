@@ -76,11 +76,16 @@ typedef struct falco_source_decl {
     const char *event_source;
 
     /* Size of the zeroed per-instance block the SDK allocates before open and
-     * frees after close; open may also set *instance itself. */
+     * frees after close: sizeof(your instance struct). Required: 0 fails init
+     * with a message naming the fix. An .open that allocates the instance
+     * itself says so with FALCO_INSTANCE_BY_OPEN; it must then set *instance
+     * (an open returning FALCO_OK with *instance NULL fails). */
     size_t instance_size;
-    /* Opens a capture. params is the host's open string ("" when none).
-     * *instance is the zeroed block of instance_size bytes (or NULL); replace it
-     * to use your own allocation. An error fails open with its message. */
+    /* Opens a capture. params is the host's open string ("" when none); with
+     * .open_options, the decoded struct is falco_source_params(p).
+     * *instance is the zeroed block of instance_size bytes (NULL with
+     * FALCO_INSTANCE_BY_OPEN); replace it to use your own allocation, which
+     * .close frees. An error fails open with its message. */
     falco_rc (*open)(falco_plugin *p, const char *params, void **instance);
     /* Closes a capture; free what open allocated (not the instance_size block). */
     void (*close)(falco_plugin *p, void *instance);
@@ -102,7 +107,36 @@ typedef struct falco_source_decl {
     falco_rc (*event_to_string)(falco_plugin *p, const falco_event *ev, falco_strbuf *out);
 
     falco__source_fns falco__fns; /* set by FALCO_SOURCE */
+
+    /* Declarative open parameters: options like the config's
+     * (falco/config.h, same FALCO_CONFIG_* macros) mapping the keys of a JSON
+     * object onto the struct of open_options_size bytes. The SDK decodes the
+     * open string before .open runs (defaults first; "" means "{}") and fails
+     * the open with a message naming the parameter:
+     *   open params.batch: expected integer in 1..512, got 0
+     *   open params: unknown key 'bach' (known: count, batch)
+     * open_plain names the option a plain (non-JSON) open string sets: with
+     * open_plain = "count", "100" is {"count": 100}; a string whose first
+     * non-blank character is '{' is always JSON. Each .open_params suggestion
+     * must decode (checked at init). */
+    falco_config_option_list open_options;
+    size_t open_options_size;
+    const char *open_plain;
 } falco_source_decl;
+
+/* .instance_size for a source whose .open allocates *instance itself. */
+#define FALCO_INSTANCE_BY_OPEN ((size_t)-1)
+
+/* The decoded open parameters (.open_options) of the instance being opened,
+ * from .open only (NULL elsewhere, or without .open_options). Owned by the
+ * SDK; valid until that instance's close, so .open may keep the pointer.
+ * Thread: the thread running .open. */
+const void *falco_source_params(const falco_plugin *p);
+
+/* The decoded open parameters of the instance a batch belongs to, from
+ * next_batch (NULL without .open_options). Owned by the SDK; valid until the
+ * instance's close. Thread: the thread running next_batch. */
+const void *falco_batch_params(const falco_batch *b);
 
 /* ---------------------------------------------------------------------------
  * Filling a batch (from next_batch only). Event memory belongs to the
@@ -118,7 +152,11 @@ uint32_t falco_batch_count(const falco_batch *b);
  * Not part of the API: use the functions. */
 typedef struct falco__batch_head {
     unsigned char *pos;     /* free space for events in the current arena chunk */
-    unsigned char *end;
+    /* The end of that space minus FALCO__BATCH_MIN_EVENT - 1 (0 without
+     * space): an event of `need` bytes (at least the minimum) fits when
+     * pos + (need - minimum) < limit, for 8-byte payloads one compare
+     * against memory. */
+    uintptr_t limit;
     falco_abi_event **next; /* next free slot of the event array */
     falco_abi_event **last; /* one past the last slot */
     uint32_t plugin_id;     /* written into every plugin event */
@@ -140,21 +178,44 @@ typedef struct falco__plugin_event_head {
 } falco__plugin_event_head;
 #pragma pack(pop)
 
+/* Internal: typed views for the inline add's stores. A store through
+ * memcpy or a char pointer may alias anything, so gcc would reload the
+ * batch head (cursor, limit, slot, plugin id) after every event; stores
+ * through these struct types cannot alias the head's members. */
+typedef struct falco__batch_slot {
+    falco_abi_event *ev;
+} falco__batch_slot;
+#pragma pack(push, 1)
+typedef struct falco__payload_u64 {
+    uint64_t v;
+} falco__payload_u64;
+typedef struct falco__payload_u32 {
+    uint32_t v;
+} falco__payload_u32;
+#pragma pack(pop)
+
 /* Appends a plugin event (type 322) carrying len bytes of data (copied) with
  * the given timestamp (nanoseconds since the epoch; UINT64_MAX lets the host
  * set the time it receives the event). FALCO_ERANGE when the batch is full,
- * FALCO_ENOMEM when out of memory, both with a message. */
+ * FALCO_ENOMEM when out of memory, both with a message. Inline: the
+ * innermost loop of a source; a payload of 4 or 8 bytes (a constant len) is
+ * copied with one typed store. Thread: next_batch's. */
 static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const void *data, uint32_t len,
                                                        uint64_t ts) {
     falco__batch_head *h = (falco__batch_head *)(void *)b;
     size_t need = ((size_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len + 15u) & ~(size_t)15u;
-    /* One check: the cursor's space also bounds the free event slots. */
-    if ((size_t)(h->end - h->pos) < need)
-        return falco__batch_add_plugin_event_slow(b, data, len, ts);
     unsigned char *e = h->pos;
-    falco__plugin_event_head *ev = (falco__plugin_event_head *)(void *)e;
+    falco_abi_event **slot = h->next;
+    uint32_t plugin_id = h->plugin_id;
+    /* One check: the cursor's space also bounds the free event slots. */
+    if ((uintptr_t)e + (need - FALCO__BATCH_MIN_EVENT) >= h->limit)
+        return falco__batch_add_plugin_event_slow(b, data, len, ts);
+    /* The head first, then the event's stores: typed (falco__batch_slot,
+     * falco__payload_*), none of them may alias the head, so a compiler
+     * need not reload it because of them. */
     h->pos = e + need;
-    *h->next++ = &ev->hdr;
+    h->next = slot + 1;
+    falco__plugin_event_head *ev = (falco__plugin_event_head *)(void *)e;
     ev->hdr.ts = ts;
     ev->hdr.tid = UINT64_MAX;
     ev->hdr.len = (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len;
@@ -162,9 +223,20 @@ static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const voi
     ev->hdr.nparams = 2;
     ev->id_len = 4;
     ev->data_len = len;
-    ev->plugin_id = h->plugin_id;
-    if (len)
-        memcpy(e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, data, len);
+    ev->plugin_id = plugin_id;
+    unsigned char *payload = e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET;
+    if (__builtin_constant_p(len) && len == sizeof(uint64_t)) {
+        uint64_t v;
+        memcpy(&v, data, sizeof v);
+        ((falco__payload_u64 *)(void *)payload)->v = v;
+    } else if (__builtin_constant_p(len) && len == sizeof(uint32_t)) {
+        uint32_t v;
+        memcpy(&v, data, sizeof v);
+        ((falco__payload_u32 *)(void *)payload)->v = v;
+    } else if (len) {
+        memcpy(payload, data, len);
+    }
+    ((falco__batch_slot *)(void *)slot)->ev = &ev->hdr;
     return FALCO_OK;
 }
 
@@ -196,6 +268,9 @@ falco_plugin *falco_batch_plugin(const falco_batch *b);
 /* ---------------------------------------------------------------------------
  * Declaration macro
  * ------------------------------------------------------------------------- */
+/* Internal: checks the source declaration's instance and open-parameter
+ * members; on failure writes "plugin 'x': ..." into err and returns false. */
+bool falco__source_validate(const falco_plugin_decl *d, char *err, size_t errlen);
 uint32_t falco__source_get_id(const falco_plugin_decl *d);
 const char *falco__source_get_event_source(const falco_plugin_decl *d);
 falco_abi_instance_t *falco__source_open(falco_abi_plugin_t *s, const char *params, falco_abi_rc *rc);

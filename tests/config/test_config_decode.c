@@ -201,7 +201,8 @@ static void test_integer_errors(void **state)
     assert_fails("{\"port\":0}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got 0");
     assert_fails("{\"port\":65536}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got 65536");
     assert_fails("{\"port\":80.5}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got 80.5");
-    assert_fails("{\"port\":8e1}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got 8e1");
+    assert_fails("{\"port\":8.05e1}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got 8.05e1");
+    assert_fails("{\"port\":65536.0}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got 65536.0");
     assert_fails("{\"port\":-1}", FALCO_EINVAL, "config.port: expected integer in 1..65535, got -1");
     assert_fails("{\"offset\":101}", FALCO_EINVAL, "config.offset: expected integer in -100..100, got 101");
     assert_fails("{\"big\":9223372036854775808}", FALCO_EINVAL,
@@ -213,6 +214,21 @@ static void test_integer_errors(void **state)
     assert_fails("{\"start\":null}", FALCO_EINVAL, "config.start: expected integer in 0..18446744073709551615, got null");
     assert_fails("{\"tls\":{\"inner\":{\"retries\":11}}}", FALCO_EINVAL,
                  "config.tls.inner.retries: expected integer in 0..10, got 11");
+}
+
+/* Whole numbers written with a fraction or exponent are integers, as for
+ * libsinsp's schema check (tests/config/test_int_agreement.c has the table). */
+static void test_whole_numbers_are_integers(void **state)
+{
+    (void)state;
+    test_config c;
+    const char *json = "{\"port\": 8e1, \"offset\": -5.0e1, \"big\": -0.0, \"start\": 1e19}";
+    assert_int_equal(falco_config_decode(opts, json, strlen(json), &c, NULL, 0), FALCO_OK);
+    assert_int_equal(c.port, 80);
+    assert_int_equal(c.offset, -50);
+    assert_int_equal(c.big, 0);
+    assert_true(c.start == 10000000000000000000u);
+    falco_config_release(opts, &c);
 }
 
 static void test_type_errors(void **state)
@@ -315,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_partial_object_keeps_defaults),
         cmocka_unit_test(test_duplicate_keys_last_wins),
         cmocka_unit_test(test_integer_errors),
+        cmocka_unit_test(test_whole_numbers_are_integers),
         cmocka_unit_test(test_type_errors),
         cmocka_unit_test(test_unknown_keys),
         cmocka_unit_test(test_required),

@@ -48,11 +48,14 @@ static void test_five_events_then_eof(void **state) {
     for (uint64_t n = 1; n <= 5; n++) {
         assert_int_equal(falco_host_next(in, &e), FALCO_OK);
         gen_payload pl = payload_of(e);
-        if (n == 1)
+        if (n == 1) {
             assert_int_equal(pl.value, 1); /* default start */
-        else
+            assert_int_equal(pl.step, 0);  /* no previous value */
+        } else {
             assert_true(pl.value > prev);
-        assert_true(pl.step >= 1 && pl.step <= 10); /* default jitter */
+            assert_int_equal(pl.step, pl.value - prev); /* gen.step: difference from the previous value */
+            assert_true(pl.step >= 1 && pl.step <= 10); /* default jitter */
+        }
         falco_abi_event_input ei = {.evt = e, .evtnum = n, .evtsrc = "generator"};
         assert_int_equal(sdkt_extract_u64(p, "gen.value", &ei), pl.value);
         assert_int_equal(sdkt_extract_u64(p, "gen.step", &ei), pl.step);
@@ -114,12 +117,30 @@ static void test_bad_open_params(void **state) {
     (void)state;
     falco_host_plugin *p = load_gen("");
     falco_host_instance *in = NULL;
-    assert_int_equal(falco_host_open(p, "abc", &in), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'generator': open: failed with FAILURE (params 'abc'): open "
-                                              "params \"abc\": expected a positive number of events");
-    assert_int_equal(falco_host_open(p, "0", &in), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'generator': open: failed with FAILURE (params '0'): open "
-                                              "params \"0\": expected a positive number of events");
+    static const struct {
+        const char *params, *why;
+    } bad[] = {
+        {"abc", "open params.count: expected integer in 1..18446744073709551615, got \"abc\""},
+        {"0", "open params.count: expected integer in 1..18446744073709551615, got 0"},
+        {"-1", "open params.count: expected integer in 1..18446744073709551615, got -1"},
+        {"18446744073709551616", "open params.count: expected integer in 1..18446744073709551615, got "
+                                 "18446744073709551616"},
+        {"5x", "open params.count: expected integer in 1..18446744073709551615, got \"5x\""},
+        /* fits the type, but would count past 2^64-1 with start 1 and jitter 10 */
+        {"18446744073709551615", "open params.count: 18446744073709551615 events from start 1 with steps up to 10 "
+                                 "would count past 2^64-1 (at most 1844674407370955162 events)"},
+        {"{\"batch\": 0}", "open params.batch: expected integer in 1..512, got 0"},
+        {"{\"bach\": 3}", "open params: unknown key 'bach' (known: count, batch)"},
+        {"{\"count\": -1}", "open params.count: expected integer in 1..18446744073709551615, got -1"},
+        {"{\"count\": 3", "open params: invalid JSON at line 1 column 12: expected ',' or '}' after object member, got end of input"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[512];
+        assert_int_equal(falco_host_open(p, bad[i].params, &in), FALCO_ERROR);
+        snprintf(want, sizeof want, "plugin 'generator': open: failed with FAILURE (params '%s'): %s", bad[i].params,
+                 bad[i].why);
+        assert_string_equal(falco_host_errmsg(p), want);
+    }
     assert_int_equal(sdkt_metric_u64(p, "open_captures"), 0);
     /* "" is the default of 20 events */
     assert_int_equal(falco_host_open(p, "", &in), FALCO_OK);
@@ -129,6 +150,62 @@ static void test_bad_open_params(void **state) {
         n++;
     assert_int_equal(n, 20);
     falco_host_close(in);
+    falco_host_plugin_free(p);
+}
+
+static int count_events(falco_host_plugin *p, const char *params, uint64_t *last) {
+    falco_host_instance *in;
+    assert_int_equal(falco_host_open(p, params, &in), FALCO_OK);
+    const falco_abi_event *e;
+    int n = 0;
+    uint64_t prev = 0;
+    while (falco_host_next(in, &e) == FALCO_OK) {
+        gen_payload pl = payload_of(e);
+        assert_true(n == 0 || pl.value > prev); /* never wraps */
+        prev = pl.value;
+        n++;
+    }
+    *last = prev;
+    falco_host_close(in);
+    return n;
+}
+
+static void test_open_params_json_and_plain(void **state) {
+    (void)state;
+    falco_host_plugin *p = load_gen("");
+    uint64_t last;
+    assert_int_equal(count_events(p, "7", &last), 7);
+    assert_int_equal(count_events(p, " 7\n", &last), 7);
+    assert_int_equal(count_events(p, "{\"count\": 25, \"batch\": 10}", &last), 25);
+    falco_host_instance *in;
+    const falco_abi_event *e;
+    uint32_t pct;
+    const char *text;
+    assert_int_equal(falco_host_open(p, "{\"count\": 25, \"batch\": 10}", &in), FALCO_OK);
+    assert_int_equal(falco_host_next(in, &e), FALCO_OK);
+    assert_int_equal(falco_host_progress(in, &pct, &text), FALCO_OK);
+    assert_string_equal(text, "10 of 25 events"); /* one batch of 10 */
+    falco_host_close(in);
+    assert_int_equal(count_events(p, "{}", &last), 20);
+    assert_int_equal(count_events(p, "1e1", &last), 10); /* a whole number, as in JSON configs */
+    falco_host_plugin_free(p);
+}
+
+/* Values stop at 2^64-1: a start near it leaves room for few events. */
+static void test_no_wrap_near_the_top(void **state) {
+    (void)state;
+    falco_host_plugin *p = load_gen("{\"start\": 18446744073709551610, \"jitter\": 5}");
+    uint64_t last;
+    assert_int_equal(count_events(p, "2", &last), 2);
+    assert_true(last >= 18446744073709551611u);
+    falco_host_instance *in;
+    assert_int_equal(falco_host_open(p, "3", &in), FALCO_ERROR);
+    assert_non_null(strstr(falco_host_errmsg(p), "open params.count: 3 events from start 18446744073709551610 with "
+                                                 "steps up to 5 would count past 2^64-1 (at most 2 events)"));
+    falco_host_plugin_free(p);
+    p = load_gen("{\"start\": 18446744073709551615}");
+    assert_int_equal(count_events(p, "1", &last), 1);
+    assert_true(last == UINT64_MAX);
     falco_host_plugin_free(p);
 }
 
@@ -142,8 +219,8 @@ static void test_divisible_by_zero(void **state) {
     falco_abi_event_input ei = {.evt = e, .evtnum = 1, .evtsrc = "generator"};
     falco_host_values v;
     assert_int_equal(sdkt_extract(p, "gen.divisible[0]", &ei, false, &v), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'generator': extract_fields: field 'gen.divisible' failed (rc "
-                                              "1): field 'gen.divisible': divisor must not be 0");
+    assert_string_equal(falco_host_errmsg(p), "plugin 'generator': extract_fields: failed with FAILURE: field "
+                                              "'gen.divisible': divisor must not be 0");
     /* the argument is required */
     falco_host_extractor *x = NULL;
     assert_int_equal(falco_host_extractor_new(p, "gen.divisible", &x), FALCO_EINVAL);
@@ -157,10 +234,11 @@ static void test_progress_and_params(void **state) {
     const falco_host_open_param *op;
     size_t n;
     assert_int_equal(falco_host_list_open_params(p, &op, &n), FALCO_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_string_equal(op[0].value, "10");
     assert_string_equal(op[0].desc, "ten events");
     assert_string_equal(op[1].value, "1000");
+    assert_string_equal(op[2].value, "{\"count\": 100, \"batch\": 10}");
     falco_host_instance *in;
     assert_int_equal(falco_host_open(p, "600", &in), FALCO_OK); /* more than one 512-event batch */
     uint32_t pct;
@@ -188,6 +266,8 @@ int main(void) {
         cmocka_unit_test(test_five_events_then_eof),
         cmocka_unit_test(test_config_applies),
         cmocka_unit_test(test_bad_open_params),
+        cmocka_unit_test(test_open_params_json_and_plain),
+        cmocka_unit_test(test_no_wrap_near_the_top),
         cmocka_unit_test(test_divisible_by_zero),
         cmocka_unit_test(test_progress_and_params),
     };

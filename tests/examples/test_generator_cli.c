@@ -70,7 +70,36 @@ static void test_run(void **state) {
     snprintf(args, sizeof args, "run '%s' --open abc", sdkt_env("GENERATOR_PLUGIN"));
     out = falcoplug(args, &code);
     assert_int_equal(code, 1);
-    assert_non_null(strstr(out, "open params \"abc\": expected a positive number of events"));
+    assert_non_null(strstr(out, "open params.count: expected integer in 1..18446744073709551615, got \"abc\""));
+    free(out);
+    snprintf(args, sizeof args, "run '%s' --open '{\"count\": 2, \"batch\": 999}'", sdkt_env("GENERATOR_PLUGIN"));
+    out = falcoplug(args, &code);
+    assert_int_equal(code, 1);
+    assert_non_null(strstr(out, "open params.batch: expected integer in 1..512, got 999"));
+    free(out);
+}
+
+/* --metrics and --progress on an SDK plugin: its declared metrics (no name
+ * prefix) and its progress callback, as Falco would read them. */
+static void test_run_metrics_progress(void **state) {
+    (void)state;
+    char args[1024];
+    snprintf(args, sizeof args,
+             "run '%s' --config '{\"jitter\":1,\"start\":10}' --open 4 -o '%%gen.value' --metrics "
+             "--progress-every 2",
+             sdkt_env("GENERATOR_PLUGIN"));
+    int code;
+    char *out = falcoplug(args, &code);
+    assert_int_equal(code, 0);
+    /* the plugin produced the whole run in one batch: 100% after 2 delivered */
+    assert_string_equal(out, "1 10\n2 11\n"
+                             "falcoplug run: progress 100.00% after 2 events: 4 of 4 events\n"
+                             "3 12\n4 13\n"
+                             "falcoplug run: progress 100.00% after 4 events: 4 of 4 events\n"
+                             "EOF after 4 events\n"
+                             "falcoplug run: progress 100.00% after 4 events: 4 of 4 events\n"
+                             "metric events_produced monotonic u64 4\n"
+                             "metric open_captures non_monotonic u32 1\n");
     free(out);
 }
 
@@ -79,6 +108,7 @@ int main(void) {
         cmocka_unit_test(test_info),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_run),
+        cmocka_unit_test(test_run_metrics_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,12 +107,44 @@ static void test_not_json(void **state) {
     falco_host_plugin_free(p);
 }
 
+/* A string holding a NUL is a value (its JSON form), not a failure that a
+ * payload could use to hide a field while json.obj still works. */
+static void test_string_with_nul(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("JSON_PLUGIN", "");
+    json_event e;
+    make_event(&e, "{\"a\":\"x\\u0000y\",\"b\":\"plain\",\"c\":[\"\\u0000\"]}", 1);
+    assert_string_equal(sdkt_extract_str(p, "json.value[/a]", &e.in), "\"x\\u0000y\"");
+    assert_string_equal(sdkt_extract_str(p, "json.value[/b]", &e.in), "plain");
+    assert_string_equal(sdkt_extract_str(p, "json.value[/c]", &e.in), "[\"\\u0000\"]");
+    assert_string_equal(sdkt_extract_str(p, "json.value[/c/0]", &e.in), "\"\\u0000\"");
+    assert_string_equal(sdkt_extract_str(p, "json.type[/a]", &e.in), "string");
+    falco_host_plugin_free(p);
+}
+
+/* libsinsp refuses "json.exists[]" when it parses the filter ("unexpected
+ * token after '"); the host does the same, before any event. */
+static void test_empty_key_argument_refused(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("JSON_PLUGIN", "");
+    static const char *const exprs[] = {"json.exists[]", "json.value[]", "json.type[]", "json.size[]"};
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        falco_host_extractor *x = NULL;
+        if (falco_host_extractor_new(p, exprs[i], &x) == FALCO_OK)
+            fail_msg("%s: accepted, then fails on every event", exprs[i]);
+        assert_null(x);
+    }
+    falco_host_plugin_free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_declaration),
         cmocka_unit_test(test_pointer_fields),
         cmocka_unit_test(test_parsed_once_per_event),
         cmocka_unit_test(test_not_json),
+        cmocka_unit_test(test_string_with_nul),
+        cmocka_unit_test(test_empty_key_argument_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

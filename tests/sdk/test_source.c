@@ -1,6 +1,7 @@
 /* The source capability through the host: batches, the result-code rules,
  * timestamps, errors, add_event validation, progress, open params and
- * event_to_string (plugins/srcplug.c, plugins/srcmin.c). */
+ * event_to_string (plugins/srcplug.c, plugins/srcmin.c); declarative open
+ * parameters and the instance rules (plugins/srcparams.c, srcnoinst.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -149,17 +150,17 @@ static void expect_next_error(const char *params, const char *msg) {
 
 static void test_next_batch_errors(void **state) {
     (void)state;
-    expect_next_error("fail", "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): disk on fire at block 42");
+    expect_next_error("fail", "plugin 'srcplug': next_batch: failed with FAILURE: disk on fire at block 42");
     /* no falco_error(): the SDK names the call and the code */
     expect_next_error("failplain",
-                      "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): next_batch failed: value out of range");
-    expect_next_error("nosuch", "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): unknown scenario 'nosuch'");
+                      "plugin 'srcplug': next_batch: failed with FAILURE: next_batch failed: value out of range");
+    expect_next_error("nosuch", "plugin 'srcplug': next_batch: failed with FAILURE: unknown scenario 'nosuch'");
 }
 
 static void test_batch_full_is_erange(void **state) {
     (void)state;
     expect_next_error("full",
-                      "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): next_batch: the batch is full (4 events)");
+                      "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: the batch is full (4 events)");
 }
 
 static void test_add_event_valid(void **state) {
@@ -181,13 +182,13 @@ static void test_add_event_valid(void **state) {
 static void test_add_event_validation(void **state) {
     (void)state;
     expect_next_error("addevent:1",
-                      "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): next_batch: source with plugin id "
+                      "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: source with plugin id "
                       "4242 may only add plugin events (type 322, 2 params), got type 3 with 2 params");
-    expect_next_error("addevent:2", "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): next_batch: plugin "
+    expect_next_error("addevent:2", "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: plugin "
                                     "event carries plugin id 999, not ours (4242)");
-    expect_next_error("addevent:3", "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): next_batch: event "
+    expect_next_error("addevent:3", "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: event "
                                     "header says 50 bytes, 46 given");
-    expect_next_error("addevent:4", "plugin 'srcplug': next_batch: failed with FAILURE (rc 1): next_batch: an event "
+    expect_next_error("addevent:4", "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: an event "
                                     "of 20 bytes is not a scap event");
 }
 
@@ -343,6 +344,141 @@ static void test_instance_memory(void **state) {
     falco_host_plugin_free(p);
 }
 
+/* srcparams: the path event, then the numbers, and EOF. */
+static void expect_capture(falco_host_plugin *p, const char *params, const char *path, uint64_t lo, uint64_t hi) {
+    falco_host_instance *in = open_ok(p, params);
+    const falco_abi_event *e;
+    assert_int_equal(falco_host_next(in, &e), FALCO_OK);
+    size_t len = e->len - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET;
+    assert_int_equal(len, strlen(path));
+    assert_memory_equal((const char *)e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, path, len);
+    for (uint64_t v = lo; v <= hi; v++) {
+        assert_int_equal(falco_host_next(in, &e), FALCO_OK);
+        assert_int_equal(payload_u64(e), v);
+    }
+    assert_int_equal(falco_host_next(in, &e), FALCO_EOF);
+    falco_host_close(in);
+}
+
+static void test_open_params_decoded(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("SDKT_SRCPARAMS", "");
+    expect_capture(p, "", "/dev/null", 1, 3);                 /* defaults */
+    expect_capture(p, "  ", "/dev/null", 1, 3);
+    expect_capture(p, "{}", "/dev/null", 1, 3);
+    expect_capture(p, "/var/log/x y", "/var/log/x y", 1, 3);  /* plain form: the value of "path" */
+    expect_capture(p, " ab\xff\"c\\ \n", "ab\xff\"c\\", 1, 3);  /* byte for byte, blanks around cut */
+    expect_capture(p, "[1", "[1", 1, 3);                        /* not JSON: only '{' starts JSON */
+    expect_capture(p, "{\"path\": \"/a\", \"batch\": 1, \"range\": {\"lo\": 7, \"hi\": 9}}", "/a", 7, 9);
+    expect_capture(p, "{\"range\": {\"hi\": 5.0}}", "/dev/null", 1, 5); /* whole numbers are integers */
+    assert_int_equal(sdkt_metric_u64(p, "opens"), 8);
+    assert_int_equal(sdkt_metric_u64(p, "closes"), 8);
+    assert_int_equal(sdkt_metric_u64(p, "params_outside_open"), 0); /* falco_source_params: .open only */
+    assert_int_equal(sdkt_metric_u64(p, "wrong_batch_params"), 0);  /* falco_batch_params: the instance's */
+    falco_host_plugin_free(p);
+}
+
+static void test_open_params_errors(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("SDKT_SRCPARAMS", "");
+    static const struct {
+        const char *params, *why;
+    } bad[] = {
+        {"{\"batch\": 0}", "open params.batch: expected integer in 1..512, got 0"},
+        {"{\"bach\": 1}", "open params: unknown key 'bach' (known: path, batch, verbose, range)"},
+        {"{\"range\": {\"lo\": \"x\"}}", "open params.range.lo: expected integer in 0..18446744073709551615, got \"x\""},
+        {"{\"range\": 3}", "open params.range: expected object, got 3"},
+        {"{\"verbose\": 1}", "open params.verbose: expected boolean, got 1"},
+        {"{\"path\": 1", "open params: invalid JSON at line 1 column 11: expected ',' or '}' after object member, "
+                          "got end of input"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        falco_host_instance *in = NULL;
+        char want[512];
+        assert_int_equal(falco_host_open(p, bad[i].params, &in), FALCO_ERROR);
+        assert_null(in);
+        snprintf(want, sizeof want, "plugin 'srcparams': open: failed with FAILURE (params '%s'): %s", bad[i].params,
+                 bad[i].why);
+        assert_string_equal(falco_host_errmsg(p), want);
+    }
+    assert_int_equal(sdkt_metric_u64(p, "opens"), 0); /* .open never ran */
+    falco_host_plugin_free(p);
+}
+
+static void test_instance_by_open_must_set_instance(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("SDKT_SRCPARAMS", "");
+    falco_host_instance *in = NULL;
+    assert_int_equal(falco_host_open(p, "noinst", &in), FALCO_ERROR);
+    assert_string_equal(falco_host_errmsg(p),
+                        "plugin 'srcparams': open: failed with FAILURE (params 'noinst'): open returned FALCO_OK "
+                        "without setting *instance: with .instance_size = FALCO_INSTANCE_BY_OPEN, .open must set "
+                        "*instance to its allocation");
+    expect_capture(p, "ok", "ok", 1, 3); /* the next open works */
+    falco_host_plugin_free(p);
+}
+
+static void test_open_params_suggestions(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("SDKT_SRCPARAMS", "");
+    const falco_host_open_param *op;
+    size_t n = 0;
+    assert_int_equal(falco_host_list_open_params(p, &op, &n), FALCO_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(op[0].value, "/var/log/app.log");
+    assert_string_equal(op[1].value, "{\"batch\": 2, \"range\": {\"lo\": 10, \"hi\": 12}}");
+    expect_capture(p, op[1].value, "/dev/null", 10, 12); /* each suggestion opens */
+    falco_host_plugin_free(p);
+}
+
+/* Open strings a host may pass, malformed or not: each opens or fails with a
+ * message, never crashes (ASan and valgrind stages run this too). */
+static void test_open_params_garbage(void **state) {
+    (void)state;
+    falco_host_plugin *p = sdkt_load_init("SDKT_SRCPARAMS", "");
+    static const char alphabet[] = "{}[]\":,0123456789-+.eE \\utrfalsenul/pathbatchrange\x01\xc3\xa9\xff";
+    uint64_t rng = 0x2545F4914F6CDD1Dull;
+    char params[64];
+    for (int i = 0; i < 3000; i++) {
+        size_t len = 0;
+        params[len++] = (i & 1) ? '{' : 'x'; /* half JSON, half plain */
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        size_t n = rng % (sizeof params - 2);
+        for (size_t k = 0; k < n; k++) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            params[len++] = alphabet[rng % (sizeof alphabet - 1)];
+        }
+        params[len] = '\0';
+        falco_host_instance *in = NULL;
+        falco_rc rc = falco_host_open(p, params, &in);
+        if (rc == FALCO_OK) {
+            falco_host_close(in);
+        } else {
+            assert_non_null(strstr(falco_host_errmsg(p), "open params"));
+            assert_null(in);
+        }
+    }
+    falco_host_plugin_free(p);
+}
+
+/* Declarations init refuses, with the fix in the message. */
+static void expect_init_error(const char *var, const char *msg) {
+    falco_host_plugin *p = sdkt_load(var);
+    assert_int_not_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    if (!strstr(falco_host_errmsg(p), msg))
+        fail_msg("init error \"%s\" does not contain \"%s\"", falco_host_errmsg(p), msg);
+    falco_host_plugin_free(p);
+}
+
+static void test_declaration_errors(void **state) {
+    (void)state;
+    expect_init_error("SDKT_SRCNOINST", "source 'srcnoinst': .instance_size is 0: set .instance_size = sizeof(your "
+                                        "instance struct), or FALCO_INSTANCE_BY_OPEN if .open allocates *instance "
+                                        "itself");
+    expect_init_error("SDKT_SRCSTALE", "plugin 'srcnoinst': open_params[1] \"500\" does not decode: open "
+                                       "params.count: expected integer in 1..100, got 500");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_events_across_batches),
@@ -362,6 +498,12 @@ int main(void) {
         cmocka_unit_test(test_event_to_string_custom),
         cmocka_unit_test(test_event_to_string_default),
         cmocka_unit_test(test_instance_memory),
+        cmocka_unit_test(test_open_params_decoded),
+        cmocka_unit_test(test_open_params_errors),
+        cmocka_unit_test(test_instance_by_open_must_set_instance),
+        cmocka_unit_test(test_open_params_suggestions),
+        cmocka_unit_test(test_open_params_garbage),
+        cmocka_unit_test(test_declaration_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,8 @@ static void stub_metrics(falco_plugin *p, void *state, falco_metrics *m) {
 #define META(n) .name = n, .version = "1.0.0", .contact = "t@example.com", .description = "version test"
 
 FALCO_PLUGIN(v_plain, META("v_plain"));
-FALCO_SOURCE(v_plain, .id = 1001, .event_source = "vplain", .open = stub_open, .next_batch = stub_next);
+FALCO_SOURCE(v_plain, .id = 1001, .event_source = "vplain", .instance_size = sizeof(int), .open = stub_open,
+             .next_batch = stub_next);
 FALCO_EXTRACT(v_plain, .fields = FALCO_LIST(one_field));
 
 FALCO_PLUGIN(v_metrics, META("v_metrics"), .metrics = stub_metrics);
@@ -124,7 +125,7 @@ static void test_override_errors(void **state) {
     /* through the host: the plugin loads (3.0.0 is answered) and init fails with the message */
     falco_host_plugin *p = sdkt_load_api(falco_plugin_api_v_low, "v_low");
     assert_int_equal(falco_host_plugin_init(p, ""), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'v_low': init: could not initialize plugin (rc 1): plugin "
+    assert_string_equal(falco_host_errmsg(p), "plugin 'v_low': init: could not initialize plugin (FAILURE): plugin "
                                               "'v_low': .required_api_version 3.5.0 is below 3.6.0, which metrics "
                                               "needs");
     falco_host_plugin_free(p);
