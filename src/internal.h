@@ -57,6 +57,11 @@ typedef struct falco__runtime {
     uint32_t num_event_types;
     bool syscall_events;       /* parses/extracts codes other than plugin events */
     struct falco__field_rt *fields_rt; /* per field: what the extraction hot path needs */
+    uint16_t *parse_types;     /* get_parse_event_types (NULL with 0: all types) */
+    uint32_t num_parse_types;
+    char *parse_sources_json;  /* get_parse_event_sources, NULL = all */
+    char *async_events_json;   /* get_async_events */
+    char *async_sources_json;  /* get_async_event_sources, NULL = all */
     struct falco__runtime *next_runtime;
     struct falco__runtime **slot; /* the declaration's pointer to this */
 } falco__runtime;
@@ -74,8 +79,23 @@ typedef struct falco__field_rt {
 } falco__field_rt;
 #define FALCO__RT_KIND(rf) ((rf)->start.v.spare[0])   /* FALCO__KIND_* */
 #define FALCO__RT_CHECKS(rf) ((rf)->start.v.spare[1]) /* argument or offsets to check */
+/* In the plugin state's own copy of the table (falco__extract_ready) the
+ * CHECKS byte says which requests of a field with an argument may still take
+ * the fast path; 0 still means "no checks", and 1 (the shared table's
+ * "checks", also kept when the copy could not be made) means "always the
+ * general path". */
+#define FALCO__RT_GENERAL 0x01u /* the general path, always */
+#define FALCO__RT_NOARG 0x02u   /* fast without an argument */
+#define FALCO__RT_INDEX 0x04u   /* fast with an index argument (no key) */
+#define FALCO__RT_KEY 0x08u     /* fast with a non-empty key */
+#define FALCO__RT_OFFSETS 0x10u /* general when the host asks for value offsets */
+#define FALCO__RT_INDEX_QUICK 0x20u /* INDEX without OFFSETS: one test on the fast path */
+/* Only in the head's copy of the CHECKS byte: a message was recorded for
+ * the field being extracted (falco__error_mark). */
+#define FALCO__RT_ERROR 0x80u
 
 /* ---- extraction state, embedded in the plugin state ---- */
+#define FALCO__EXTRACT_STRBUF 256
 struct falco_extract {
     falco__extract_head head; /* first: the inline setters in falco/extract.h use it */
     uint32_t cap;             /* capacity of the values array (head.req->res) */
@@ -83,7 +103,9 @@ struct falco_extract {
     const falco_extract_decl *xd;
     const falco_field *fields; /* the declaration's table */
     const falco__field_rt *fields_rt;
+    falco__field_rt *fields_rt_own; /* this state's copy, when it could be made */
     uint32_t nfields;
+    uint32_t fast_nfields;     /* nfields while the call arena is clean, else 0 (the fast path's one test) */
     bool offsets_enabled;      /* .value_offsets and a host that knows them */
     const falco_abi_event_input *ev;
     bool offset_set;
@@ -97,6 +119,9 @@ struct falco_extract {
     void *ctx;
     char *ctx_error;
     falco__arena event_arena; /* reset when the event changes */
+    /* The first string value of a single-field call, copied by
+     * falco_extract_str/strn when it fits (valid until the next call). */
+    char strbuf[FALCO__EXTRACT_STRBUF];
 };
 
 /* ---- the plugin state handed to the host as ss_plugin_t ---- */
@@ -127,10 +152,58 @@ struct falco_plugin {
     falco__arena metrics_arena;
     falco_abi_metric *metrics;
     uint32_t num_metrics, cap_metrics;
+    /* parse, async and capture listening (parse.c, async.c, listen.c) */
+    struct falco_parse *parse;   /* the parse call's handle, NULL without FALCO_PARSE */
+    struct falco_async *async;   /* the plugin's async destination, NULL without FALCO_ASYNC */
+    struct falco__listen *listen; /* routines, NULL without FALCO_LISTEN */
+    /* state tables (table_import.c, table_export.c), NULL without table declarations */
+    struct falco__tables *tables;
 };
+
+/* Capability setup and teardown the base calls through the declaration's
+ * hooks (so that a plugin links only the capabilities it declares). */
+falco_rc falco__parse_attach(falco_plugin *p);
+void falco__parse_detach(falco_plugin *p);
+falco_rc falco__async_attach(falco_plugin *p);
+void falco__async_detach(falco_plugin *p);
+falco_rc falco__listen_attach(falco_plugin *p);
+void falco__listen_detach(falco_plugin *p);
+
+/* ---- state tables: what a host call grants (table_import.c) ----
+ * The table state starts with this record, so the capability entry points
+ * set it inline without linking the tables code. */
+typedef struct falco__table_call {
+    const falco_abi_table_reader_vtable_ext *reader;
+    const falco_abi_table_writer_vtable_ext *writer;
+    int phase; /* FALCO__TPHASE_* */
+} falco__table_call;
+#define FALCO__TPHASE_NONE 0 /* outside any host call */
+#define FALCO__TPHASE_INIT 1 /* init: everything */
+#define FALCO__TPHASE_RW 2   /* parse, capture_open/close: read and write */
+#define FALCO__TPHASE_RO 3   /* extract: read only */
+
+static inline const struct falco__tables_hooks *falco__tables_hooks_of(const falco_plugin_decl *d) {
+    return d->tables_import.falco__hooks ? d->tables_import.falco__hooks : d->tables_export.falco__hooks;
+}
+/* Call only when p->tables is set. */
+static inline void falco__tables_enter(falco_plugin *p, const falco_abi_table_reader_vtable_ext *r,
+                                       const falco_abi_table_writer_vtable_ext *w, int phase) {
+    falco__table_call *c = (falco__table_call *)(void *)p->tables;
+    c->reader = r;
+    c->writer = w;
+    c->phase = phase;
+}
+/* Ends the call's access (and checks for unreleased entries); only when
+ * p->tables is set. */
+static inline void falco__tables_leave(falco_plugin *p) {
+    falco__tables_enter(p, NULL, NULL, FALCO__TPHASE_NONE);
+    falco__tables_hooks_of(p->decl)->end_call(p);
+}
 
 /* Error helpers. */
 void falco__begin_call(falco_plugin *p, falco__arena *arena);
+/* Notes that a message was recorded during the current call (error.c). */
+void falco__error_mark(falco_plugin *p);
 /* Writes "<what> failed: <rc message>" (+ the thread-local detail recorded
  * about detail_key, an event, if any) unless a message was recorded during
  * the call; returns rc. */

@@ -34,6 +34,10 @@ const falco_plugin_decl *falco_plugin_declaration(const falco_plugin *p) {
 }
 
 void *falco_plugin_scratch(falco_plugin *p, size_t size) {
+    /* Inside an extraction (its event is set until another call begins):
+     * the call arena, through the extraction, which notes its use. */
+    if (p->extract.ev)
+        return falco_extract_alloc(&p->extract, size);
     return falco__arena_alloc(p->current ? p->current : &p->misc_arena, size);
 }
 
@@ -92,6 +96,19 @@ static void release_config(const falco_plugin_decl *d, void *cfg, char *str) {
     free(str);
 }
 
+/* Per-state setup of the capabilities beyond source and extract, through the
+ * hooks their macros set (a plugin links only what it declares). */
+static falco_rc attach_capabilities(falco_plugin *p) {
+    const falco_plugin_decl *d = p->decl;
+    if (d->falco__parse->falco__present)
+        FALCO_TRY(d->falco__parse->falco__fns.attach(p));
+    if (d->falco__async->falco__present)
+        FALCO_TRY(d->falco__async->falco__fns.attach(p));
+    if (d->falco__listen->falco__present)
+        FALCO_TRY(d->falco__listen->falco__fns.attach(p));
+    return FALCO_OK;
+}
+
 falco_abi_plugin_t *falco__base_init(const falco_plugin_decl *d, const falco_abi_init_input *in, falco_abi_rc *rc) {
     falco_plugin *p = calloc(1, sizeof *p);
     if (!p) {
@@ -131,12 +148,27 @@ falco_abi_plugin_t *falco__base_init(const falco_plugin_decl *d, const falco_abi
             r = falco_error(p, FALCO_ENOMEM, "plugin init: out of memory for the state (%zu bytes)",
                             d->state_size);
     }
+    if (r == FALCO_OK)
+        r = attach_capabilities(p);
+    /* State tables: exported ones registered, imports resolved, before the
+     * author's init (which may use them: the init phase grants everything). */
+    const struct falco__tables_hooks *th = falco__tables_hooks_of(d);
+    if (r == FALCO_OK && th) {
+        r = th->attach(p, in->tables);
+        if (r == FALCO_OK && d->falco__extract->falco__present)
+            th->extract_ready(p);
+    }
+    /* From here the author's state is live: .destroy is due, with or without .init. */
+    p->init_called = r == FALCO_OK;
     if (r == FALCO_OK && d->init) {
-        p->init_called = true;
         r = d->init(p, p->state);
         if (r != FALCO_OK)
             falco__default_error(p, r, "plugin init", NULL);
     }
+    if (r == FALCO_OK && d->falco__parse->falco__present)
+        r = d->falco__parse->falco__fns.ready(p); /* event types chosen by the state */
+    if (p->tables)
+        falco__tables_leave(p);
     *rc = r == FALCO_OK ? FALCO_ABI_RC_SUCCESS : FALCO_ABI_RC_FAILURE;
     return p;
 }
@@ -145,8 +177,17 @@ void falco__base_destroy(const falco_plugin_decl *d, falco_abi_plugin_t *s) {
     falco_plugin *p = s;
     if (!p)
         return;
+    /* Async workers and routines use the author's state: stop them first. */
+    if (d->falco__async->falco__present && p->async)
+        d->falco__async->falco__fns.detach(p);
+    if (d->falco__listen->falco__present && p->listen)
+        d->falco__listen->falco__fns.detach(p);
     if (p->init_called && d->destroy)
         d->destroy(p, p->state);
+    if (d->falco__parse->falco__present && p->parse)
+        d->falco__parse->falco__fns.detach(p);
+    if (p->tables)
+        falco__tables_hooks_of(d)->detach(p);
     if (p->state_from_sdk)
         free(p->state);
     release_config(d, p->config, p->config_str);
@@ -225,5 +266,25 @@ void falco__fill_api(const falco_plugin_decl *d, falco_abi_plugin_api *out) {
         out->get_extract_event_sources = f->get_extract_event_sources;
         out->get_fields = f->get_fields;
         out->extract_fields = f->extract_fields;
+    }
+    if (d->falco__parse->falco__present) {
+        const falco__parse_fns *f = &d->falco__parse->falco__fns;
+        out->get_parse_event_types = f->get_parse_event_types;
+        out->get_parse_event_sources = f->get_parse_event_sources;
+        out->parse_event = f->parse_event;
+    }
+    if (d->falco__async->falco__present) {
+        const falco__async_fns *f = &d->falco__async->falco__fns;
+        out->get_async_event_sources = f->get_async_event_sources;
+        out->get_async_events = f->get_async_events;
+        out->set_async_event_handler = f->set_async_event_handler;
+        /* A static plugin's struct has this member from API 3.10 on only. */
+        if (d->falco__async->dump_state)
+            out->dump_state = f->dump_state;
+    }
+    if (d->falco__listen->falco__present) {
+        const falco__listen_fns *f = &d->falco__listen->falco__fns;
+        out->capture_open = f->capture_open;
+        out->capture_close = f->capture_close;
     }
 }

@@ -112,7 +112,9 @@ static bool validate_metadata(falco__runtime *rt, const falco_plugin_decl *d) {
     if (!falco__parse_semver(d->version, &a, &b, &c))
         return DECL_ERROR(rt, "plugin '%s': .version \"%s\" is not a version like 1.2.3", d->name,
                           d->version ? d->version : "(null)");
-    if (!d->falco__source->falco__present && !d->falco__extract->falco__present)
+    if (!d->falco__source->falco__present && !d->falco__extract->falco__present &&
+        !d->falco__parse->falco__present && !d->falco__async->falco__present &&
+        !d->falco__listen->falco__present)
         return DECL_ERROR(rt,
                           "plugin '%s' declares no capability: add FALCO_SOURCE, FALCO_EXTRACT or "
                           "another capability macro after FALCO_PLUGIN",
@@ -150,8 +152,47 @@ static bool validate_source(falco__runtime *rt, const falco_plugin_decl *d) {
     for (size_t i = 0; i < s->open_params.count; i++)
         if (!nonempty(s->open_params.items[i].value))
             return DECL_ERROR(rt, "plugin '%s': open_params[%zu] has an empty .value", d->name, i);
-    return true;
+    return falco__source_validate(d, rt->decl_error, sizeof rt->decl_error); /* source.c */
 }
+
+/* Slots visited by the last field-name duplicate check, for the test that
+ * keeps it linear (tests/host/test_fieldcount.c); not part of any API. */
+extern size_t falco__field_dup_probes;
+size_t falco__field_dup_probes;
+
+/* Duplicate field names are found with an open-addressing set of indexes:
+ * comparing each name with every earlier one is quadratic, and a generated
+ * field table may have tens of thousands of entries. */
+typedef struct field_name_set {
+    uint32_t *slots; /* index + 1; 0 = empty */
+    uint64_t *hashes;
+    size_t mask, probes;
+} field_name_set;
+
+static uint64_t field_name_hash(const char *s) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Adds items[i]; returns the index of an earlier equal name, or SIZE_MAX. */
+static size_t field_name_add(field_name_set *set, const falco_field *items, size_t i) {
+    uint64_t h = field_name_hash(items[i].name);
+    for (size_t s = (size_t)h & set->mask;; s = (s + 1) & set->mask) {
+        set->probes++;
+        uint32_t at = set->slots[s];
+        if (!at) {
+            set->slots[s] = (uint32_t)i + 1;
+            set->hashes[s] = h;
+            return SIZE_MAX;
+        }
+        if (set->hashes[s] == h && strcmp(items[at - 1].name, items[i].name) == 0)
+            return at - 1;
+    }
+}
+
+static bool validate_field_entries(falco__runtime *rt, const falco_plugin_decl *d, field_name_set *names);
 
 static bool validate_fields(falco__runtime *rt, const falco_plugin_decl *d) {
     const falco_extract_decl *x = d->falco__extract;
@@ -161,6 +202,22 @@ static bool validate_fields(falco__runtime *rt, const falco_plugin_decl *d) {
         return DECL_ERROR(rt, "plugin '%s': FALCO_EXTRACT needs at least one field in .fields", d->name);
     if (x->prepare_event && !x->event_context_size)
         return DECL_ERROR(rt, "plugin '%s': .prepare_event needs .event_context_size", d->name);
+    if (x->fields.count > UINT32_MAX - 1)
+        return DECL_ERROR(rt, "plugin '%s': too many fields (%zu)", d->name, x->fields.count);
+    size_t cap = 16;
+    while (cap < 2 * x->fields.count)
+        cap *= 2;
+    field_name_set names = {calloc(cap, sizeof(uint32_t)), calloc(cap, sizeof(uint64_t)), cap - 1, 0};
+    bool ok = names.slots && names.hashes ? validate_field_entries(rt, d, &names)
+                                          : DECL_ERROR(rt, "plugin '%s': out of memory checking fields", d->name);
+    free(names.slots);
+    free(names.hashes);
+    __atomic_store_n(&falco__field_dup_probes, names.probes, __ATOMIC_RELAXED);
+    return ok;
+}
+
+static bool validate_field_entries(falco__runtime *rt, const falco_plugin_decl *d, field_name_set *names) {
+    const falco_extract_decl *x = d->falco__extract;
     for (size_t i = 0; i < x->fields.count; i++) {
         const falco_field *f = &x->fields.items[i];
         const char *n = f->name ? f->name : "(null)";
@@ -169,9 +226,9 @@ static bool validate_fields(falco__runtime *rt, const falco_plugin_decl *d) {
                               "plugin '%s': fields[%zu] name \"%s\" is invalid (a letter, then letters, "
                               "digits, '_', '.', '-')",
                               d->name, i, n);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(x->fields.items[j].name, f->name) == 0)
-                return DECL_ERROR(rt, "plugin '%s': fields[%zu] \"%s\" duplicates fields[%zu]", d->name, i, n, j);
+        size_t j = field_name_add(names, x->fields.items, i);
+        if (j != SIZE_MAX)
+            return DECL_ERROR(rt, "plugin '%s': fields[%zu] \"%s\" duplicates fields[%zu]", d->name, i, n, j);
         if (!field_kind(f->type))
             return DECL_ERROR(rt, "plugin '%s': field \"%s\" has unknown type %d", d->name, n, (int)f->type);
         if (!nonempty(f->desc))
@@ -216,6 +273,19 @@ static bool derive_api_version(falco__runtime *rt, const falco_plugin_decl *d) {
             NEED(11, "value offsets in extraction");
         if (rt->syscall_events)
             NEED(12, "the required event schema version (syscall events)");
+    }
+    if (d->falco__parse->falco__present && d->falco__parse->choose_event_types)
+        NEED(2, "event types chosen per state (.choose_event_types)");
+    if (d->falco__parse->falco__present && rt->syscall_events)
+        NEED(12, "the required event schema version (syscall events)");
+    if (d->falco__listen->falco__present)
+        NEED(7, "capture listening (FALCO_LISTEN)");
+    if (d->falco__async->falco__present && d->falco__async->dump_state)
+        NEED(10, "dump_state (FALCO_ASYNC .dump_state)");
+    if (falco__tables_hooks_of(d)) {
+        const char *twhy = "state tables";
+        unsigned tmin = falco__tables_hooks_of(d)->min_api_minor(d, &twhy);
+        NEED(tmin, twhy);
     }
 #undef NEED
     if (d->required_api_version) {
@@ -346,12 +416,147 @@ static bool build_extract(falco__runtime *rt, const falco_plugin_decl *d) {
     return true;
 }
 
+/* A NULL-terminated source list: non-empty, no empty entry. */
+static bool check_sources(falco__runtime *rt, const falco_plugin_decl *d, const char *macro,
+                          const char *const *sources) {
+    if (!sources)
+        return true;
+    if (!sources[0])
+        return DECL_ERROR(rt, "plugin '%s': %s .sources is empty", d->name, macro);
+    for (size_t i = 0; sources[i]; i++)
+        if (!*sources[i])
+            return DECL_ERROR(rt, "plugin '%s': %s .sources[%zu] is empty", d->name, macro, i);
+    return true;
+}
+
+static bool has_source(const char *const *sources, const char *name) {
+    for (size_t i = 0; sources && sources[i]; i++)
+        if (strcmp(sources[i], name) == 0)
+            return true;
+    return false;
+}
+
+static bool build_parse(falco__runtime *rt, const falco_plugin_decl *d) {
+    const falco_parse_decl *ps = d->falco__parse;
+    if (!ps->falco__present)
+        return true;
+    if (!ps->parse)
+        return DECL_ERROR(rt, "plugin '%s': FALCO_PARSE needs a .parse function", d->name);
+    if (ps->all_event_types && ps->event_types.count)
+        return DECL_ERROR(rt, "plugin '%s': FALCO_PARSE sets both .event_types and .all_event_types", d->name);
+    if (ps->choose_event_types && (ps->all_event_types || ps->event_types.count))
+        return DECL_ERROR(rt, "plugin '%s': FALCO_PARSE sets .choose_event_types and .%s", d->name,
+                          ps->all_event_types ? "all_event_types" : "event_types");
+    if (ps->event_types.count && !ps->event_types.items)
+        return DECL_ERROR(rt, "plugin '%s': FALCO_PARSE .event_types has a count but no items", d->name);
+    if (!check_sources(rt, d, "FALCO_PARSE", ps->sources))
+        return false;
+    const falco_source_decl *s = d->falco__source;
+    const char *own = s->falco__present == 1 ? s->event_source : NULL;
+    if (ps->choose_event_types) {
+        /* Chosen after init: assume syscall events when the sources allow them. */
+        rt->syscall_events = rt->syscall_events || (ps->sources ? has_source(ps->sources, "syscall") : !own);
+    } else if (ps->all_event_types) {
+        /* No codes: libsinsp then parses every code when the plugin takes
+         * "syscall" events (no source list and no own source, or "syscall"
+         * listed), and plugin events only otherwise. */
+        rt->syscall_events = rt->syscall_events || (ps->sources ? has_source(ps->sources, "syscall") : !own);
+    } else {
+        static const uint16_t plugin_event_only[] = {FALCO_ABI_EVENT_PLUGIN};
+        const uint16_t *types = ps->event_types.count ? ps->event_types.items : plugin_event_only;
+        size_t n = ps->event_types.count ? ps->event_types.count : 1;
+        for (size_t i = 0; i < n; i++) {
+            const char *why = ps->falco__fns.code_problem(types[i]);
+            if (why)
+                return DECL_ERROR(rt, "plugin '%s': FALCO_PARSE .event_types[%zu] = %u: %s", d->name, i,
+                                  (unsigned)types[i], why);
+            for (size_t j = 0; j < i; j++)
+                if (types[j] == types[i])
+                    return DECL_ERROR(rt, "plugin '%s': FALCO_PARSE .event_types[%zu] = %u duplicates [%zu]",
+                                      d->name, i, (unsigned)types[i], j);
+            if (types[i] != FALCO_ABI_EVENT_PLUGIN && types[i] != FALCO_ABI_EVENT_ASYNC)
+                rt->syscall_events = true;
+        }
+        rt->parse_types = malloc(n * sizeof *types);
+        if (!rt->parse_types)
+            return DECL_ERROR(rt, "out of memory");
+        memcpy(rt->parse_types, types, n * sizeof *types);
+        rt->num_parse_types = (uint32_t)n;
+    }
+    if (ps->sources || own) {
+        rt->parse_sources_json = build_sources_json(ps->sources, own);
+        if (!rt->parse_sources_json)
+            return DECL_ERROR(rt, "out of memory");
+    }
+    return true;
+}
+
+static bool build_async(falco__runtime *rt, const falco_plugin_decl *d) {
+    const falco_async_decl *a = d->falco__async;
+    if (!a->falco__present)
+        return true;
+    if (!a->events || !a->events[0])
+        return DECL_ERROR(rt, "plugin '%s': FALCO_ASYNC needs at least one name in .events", d->name);
+    for (size_t i = 0; a->events[i]; i++) {
+        if (!*a->events[i])
+            return DECL_ERROR(rt, "plugin '%s': FALCO_ASYNC .events[%zu] is empty", d->name, i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->events[j], a->events[i]) == 0)
+                return DECL_ERROR(rt, "plugin '%s': FALCO_ASYNC .events[%zu] \"%s\" duplicates .events[%zu]",
+                                  d->name, i, a->events[i], j);
+    }
+    if (a->start && !a->stop)
+        return DECL_ERROR(rt, "plugin '%s': FALCO_ASYNC .start needs a .stop that ends what it started", d->name);
+    if (a->task && !a->task_interval_ms)
+        return DECL_ERROR(rt, "plugin '%s': FALCO_ASYNC .task needs .task_interval_ms (1 or more)", d->name);
+    if (!a->task && a->task_interval_ms)
+        return DECL_ERROR(rt, "plugin '%s': FALCO_ASYNC .task_interval_ms is set without a .task", d->name);
+    if (!check_sources(rt, d, "FALCO_ASYNC", a->sources))
+        return false;
+    rt->async_events_json = build_sources_json(a->events, NULL);
+    if (!rt->async_events_json)
+        return DECL_ERROR(rt, "out of memory");
+    if (a->sources) {
+        rt->async_sources_json = build_sources_json(a->sources, NULL);
+        if (!rt->async_sources_json)
+            return DECL_ERROR(rt, "out of memory");
+    }
+    return true;
+}
+
+static bool validate_listen(falco__runtime *rt, const falco_plugin_decl *d) {
+    const falco_listen_decl *l = d->falco__listen;
+    if (l->falco__present && (!l->capture_open || !l->capture_close))
+        return DECL_ERROR(rt, "plugin '%s': FALCO_LISTEN needs both .capture_open and .capture_close%s", d->name,
+                          l->capture_open ? " (.capture_close is missing)"
+                                          : l->capture_close ? " (.capture_open is missing)" : "");
+    return true;
+}
+
+/* State tables: checked by the tables code (linked only when declared). A
+ * list initialized with FALCO_LIST has no hooks: that is reported too. */
+static bool validate_tables(falco__runtime *rt, const falco_plugin_decl *d) {
+    const struct falco__tables_hooks *th = falco__tables_hooks_of(d);
+    if (!th) {
+        if (d->tables_import.count || d->tables_export.count)
+            return DECL_ERROR(rt, "plugin '%s': declare tables with FALCO_TABLE_IMPORTS()/FALCO_TABLE_EXPORTS(), "
+                                  "not FALCO_LIST()", d->name);
+        return true;
+    }
+    char err[sizeof rt->decl_error];
+    if (th->validate(d, err, sizeof err) != FALCO_OK)
+        return DECL_ERROR(rt, "%s", err);
+    return true;
+}
+
 static falco__runtime *runtime_build(const falco_plugin_decl *d) {
     falco__runtime *rt = calloc(1, sizeof *rt);
     if (!rt)
         return NULL;
     if (validate_metadata(rt, d) && validate_source(rt, d) && validate_fields(rt, d) && build_extract(rt, d) &&
-        derive_api_version(rt, d) && d->config.count) {
+        build_parse(rt, d) && build_async(rt, d) && validate_listen(rt, d) && validate_tables(rt, d) &&
+        derive_api_version(rt, d) &&
+        d->config.count) {
         rt->schema_json = falco_config_schema(d->config);
         if (!rt->schema_json)
             DECL_ERROR(rt, "plugin '%s': cannot build the config schema (out of memory)", d->name);
@@ -361,6 +566,10 @@ static falco__runtime *runtime_build(const falco_plugin_decl *d) {
      * empty table; init reports our own message. */
     if (!rt->fields_json && d->falco__extract->falco__present && d->falco__extract->fields.items)
         rt->fields_json = build_fields_json(d->falco__extract);
+    /* An invalid async declaration still lists "[]" (hosts refuse an empty
+     * answer at load); init reports our own message. */
+    if (!rt->async_events_json && d->falco__async->falco__present && (rt->async_events_json = malloc(3)))
+        memcpy(rt->async_events_json, "[]", 3);
     if (!rt->api_version[0]) /* declaration invalid: still answer with something parseable */
         snprintf(rt->api_version, sizeof rt->api_version, "%s", "3.0.0");
     return rt;
@@ -398,6 +607,10 @@ __attribute__((destructor)) static void runtime_free_all(void) {
         free(rt->sources_json);
         free(rt->event_types);
         free(rt->fields_rt);
+        free(rt->parse_types);
+        free(rt->parse_sources_json);
+        free(rt->async_events_json);
+        free(rt->async_sources_json);
         free(rt);
     }
     pthread_mutex_unlock(&runtime_lock);

@@ -8,6 +8,9 @@
  *                .config = FALCO_LIST(gen_options), .config_size = sizeof(gen_config));
  *   FALCO_SOURCE(gen, ...);      -- falco/source.h
  *   FALCO_EXTRACT(gen, ...);     -- falco/extract.h
+ *   FALCO_PARSE(gen, ...);       -- falco/parse.h
+ *   FALCO_ASYNC(gen, ...);       -- falco/async.h
+ *   FALCO_LISTEN(gen, ...);      -- falco/listen.h
  *
  * FALCO_PLUGIN must come first in the translation unit; each capability macro
  * emits exactly that capability's plugin_* symbols. A plugin that declares no
@@ -65,6 +68,25 @@ typedef enum falco_metric_kind {
 struct falco__runtime;
 struct falco_source_decl;
 struct falco_extract_decl;
+struct falco_parse_decl;
+struct falco_async_decl;
+struct falco_listen_decl;
+struct falco_table_import;
+struct falco_table_export;
+struct falco__tables_hooks;
+
+/* State table declarations (falco/table.h): FALCO_TABLE_IMPORTS(array),
+ * FALCO_TABLE_EXPORTS(array). */
+typedef struct falco_table_import_list {
+    const struct falco_table_import *items;
+    size_t count;
+    const struct falco__tables_hooks *falco__hooks;
+} falco_table_import_list;
+typedef struct falco_table_export_list {
+    const struct falco_table_export *items;
+    size_t count;
+    const struct falco__tables_hooks *falco__hooks;
+} falco_table_export_list;
 
 /* Function pointers the capability macros generate (internal). */
 typedef struct falco__base_fns {
@@ -126,6 +148,14 @@ typedef struct falco_plugin_decl {
     struct falco_extract_decl *falco__extract;
     struct falco__runtime **falco__runtime;
     falco__base_fns falco__fns;
+    struct falco_parse_decl *falco__parse;
+    struct falco_async_decl *falco__async;
+    struct falco_listen_decl *falco__listen;
+
+    /* ---- state tables (falco/table.h): resolved / registered at init; need
+     * FALCO_PARSE or FALCO_EXTRACT (the host gives tables to those only) ---- */
+    falco_table_import_list tables_import; /* FALCO_TABLE_IMPORTS(array) */
+    falco_table_export_list tables_export; /* FALCO_TABLE_EXPORTS(array) */
 } falco_plugin_decl;
 
 /* ---------------------------------------------------------------------------
@@ -292,6 +322,9 @@ void falco__fill_api(const falco_plugin_decl *d, falco_abi_plugin_api *out);
 #define FALCO_PLUGIN(id, ...)                                                   \
     static struct falco_source_decl id##__falco_source;                         \
     static struct falco_extract_decl id##__falco_extract;                       \
+    static struct falco_parse_decl id##__falco_parse;                           \
+    static struct falco_async_decl id##__falco_async;                           \
+    static struct falco_listen_decl id##__falco_listen;                         \
     static struct falco__runtime *id##__falco_runtime;                          \
     FALCO__BASE_LIST(FALCO__PROTO, id)                                          \
     static const falco_plugin_decl id##__falco_plugin = {                       \
@@ -299,6 +332,9 @@ void falco__fill_api(const falco_plugin_decl *d, falco_abi_plugin_api *out);
         .falco__extract = &id##__falco_extract,                                 \
         .falco__runtime = &id##__falco_runtime,                                 \
         .falco__fns = FALCO__BASE_FN_TABLE(id),                                 \
+        .falco__parse = &id##__falco_parse,                                     \
+        .falco__async = &id##__falco_async,                                     \
+        .falco__listen = &id##__falco_listen,                                   \
         __VA_ARGS__};                                                           \
     FALCO__BASE_LIST(FALCO__DEFINE, id)                                         \
     FALCO__STATIC_API(id)                                                       \

@@ -18,6 +18,10 @@
 #include <falco/plugin_event.h>
 #include <falco/source.h>
 #include <falco/extract.h>
+#include <falco/parse.h>
+#include <falco/async.h>
+#include <falco/listen.h>
+#include <falco/table.h>
 #include <falco/json.h>
 
 #endif /* FALCO_PLUGIN_H */

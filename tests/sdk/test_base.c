@@ -128,7 +128,7 @@ static void test_failed_init_keeps_state(void **state) {
     falco_host_plugin *p = sdkt_load_api(falco_plugin_api_b_fail, "b_fail");
     assert_int_equal(falco_host_plugin_init(p, ""), FALCO_ERROR);
     assert_string_equal(falco_host_errmsg(p),
-                        "plugin 'b_fail': init: could not initialize plugin (rc 1): cannot start: no disk");
+                        "plugin 'b_fail': init: could not initialize plugin (FAILURE): cannot start: no disk");
     /* the host destroyed the kept state after reading its last error */
     assert_int_equal(seen.inits, 1);
     assert_int_equal(seen.destroys, 1);
@@ -141,7 +141,7 @@ static void test_failed_init_keeps_state(void **state) {
     p = sdkt_load_api(falco_plugin_api_b_plainfail, "b_plainfail");
     assert_int_equal(falco_host_plugin_init(p, ""), FALCO_ERROR);
     assert_string_equal(falco_host_errmsg(p),
-                        "plugin 'b_plainfail': init: could not initialize plugin (rc 1): plugin init failed: out of "
+                        "plugin 'b_plainfail': init: could not initialize plugin (FAILURE): plugin init failed: out of "
                         "memory");
     assert_int_equal(seen.destroys, 2);
     falco_host_plugin_free(p);

@@ -175,10 +175,10 @@ static void test_set_config_refused(void **state) {
     (void)state;
     falco_host_plugin *p = load_cfg("{\"port\": 1000, \"host\": \"kept\"}");
     assert_int_equal(falco_host_plugin_set_config(p, "{\"port\": 666}"), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'cfgplug': set_config: failed (rc 1): port 666 is cursed");
+    assert_string_equal(falco_host_errmsg(p), "plugin 'cfgplug': set_config: failed with FAILURE: port 666 is cursed");
     assert_int_equal(falco_host_plugin_set_config(p, "{\"port\": 667}"), FALCO_ERROR);
     assert_string_equal(falco_host_errmsg(p),
-                        "plugin 'cfgplug': set_config: failed (rc 1): set_config failed: value out of range");
+                        "plugin 'cfgplug': set_config: failed with FAILURE: set_config failed: value out of range");
     expect_reconfigs(p, 0, 1000, 667);
     /* the old config is still in force */
     assert_int_equal(sdkt_extract_u64(p, "cfg.port", &ev.in), 1000);
@@ -192,7 +192,7 @@ static void test_set_config_without_hook(void **state) {
     falco_host_plugin *p = sdkt_load_init("SDKT_SRCPLUG", "before");
     assert_int_equal(falco_host_plugin_set_config(p, "after"), FALCO_ERROR);
     /* rc 3 is NOT_SUPPORTED */
-    assert_string_equal(falco_host_errmsg(p), "plugin 'srcplug': set_config: failed (rc 3): plugin 'srcplug' does "
+    assert_string_equal(falco_host_errmsg(p), "plugin 'srcplug': set_config: failed with NOT_SUPPORTED: plugin 'srcplug' does "
                                               "not support changing its config after init");
     sdkt_event e;
     sdkt_u64_event(&e, 1, 1, "srcplug");

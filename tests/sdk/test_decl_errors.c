@@ -136,7 +136,7 @@ static void test_error_through_host(void **state) {
     (void)state;
     falco_host_plugin *p = sdkt_load_api(falco_plugin_api_e_cfgsize, "e_cfgsize");
     assert_int_equal(falco_host_plugin_init(p, ""), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'e_cfgsize': init: could not initialize plugin (rc 1): plugin "
+    assert_string_equal(falco_host_errmsg(p), "plugin 'e_cfgsize': init: could not initialize plugin (FAILURE): plugin "
                                               "'e_cfgsize': .config has options but .config_size is 0");
     falco_host_plugin_free(p);
 }

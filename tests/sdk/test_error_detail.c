@@ -22,8 +22,7 @@ static void test_stale_detail_in_extract_error(void **state) {
     sdkt_event e;
     sdkt_u64_event(&e, 5, 7, "xsrc");
     assert_int_equal(sdkt_extract(p, "x.fail", &e.in, false, &v), FALCO_ERROR);
-    assert_string_equal(falco_host_errmsg(p), "plugin 'xplug': extract_fields: field 'x.fail' failed (rc 1): field "
-                                              "'x.fail' on event #7: invalid argument");
+    assert_string_equal(falco_host_errmsg(p), "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.fail' on event #7: invalid argument");
     falco_host_plugin_free(p);
 }
 

@@ -138,20 +138,20 @@ static void test_setter_misuse(void **state) {
     sdkt_event e;
     sdkt_u64_event(&e, 5, 1, "xsrc");
     expect_fail(p, "x.twice", &e.in,
-                "plugin 'xplug': extract_fields: field 'x.twice' failed (rc 1): field 'x.twice': a second value "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.twice': a second value "
                 "was set on a field that is not a list");
     uint64_t rc = sdkt_metric_u64(p, "setter_rc");
     assert_true(rc == FALCO_EMISUSE || rc == FALCO_ETYPE); /* documented as either */
     expect_fail(p, "x.wrongtype", &e.in,
-                "plugin 'xplug': extract_fields: field 'x.wrongtype' failed (rc 1): field 'x.wrongtype': a string "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.wrongtype': a string "
                 "value was set on a field of type u64");
     assert_int_equal(sdkt_metric_u64(p, "setter_rc"), FALCO_ETYPE);
     expect_fail(p, "x.wrongbool", &e.in,
-                "plugin 'xplug': extract_fields: field 'x.wrongbool' failed (rc 1): field 'x.wrongbool': a bool "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.wrongbool': a bool "
                 "value was set on a field of type string");
     assert_int_equal(sdkt_metric_u64(p, "setter_rc"), FALCO_ETYPE);
     expect_fail(p, "x.ipbad", &e.in,
-                "plugin 'xplug': extract_fields: field 'x.ipbad' failed (rc 1): field 'x.ipbad': an IP address is 4 "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.ipbad': an IP address is 4 "
                 "or 16 bytes, not 5");
     falco_host_plugin_free(p);
 }
@@ -187,11 +187,11 @@ static void test_extractor_errors(void **state) {
     sdkt_u64_event(&e, 5, 7, "xsrc");
     /* default message: the field, the event number and the code */
     expect_fail(p, "x.fail", &e.in,
-                "plugin 'xplug': extract_fields: field 'x.fail' failed (rc 1): field 'x.fail' on event #7: invalid "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.fail' on event #7: invalid "
                 "argument");
     /* the author's message, prefixed with the field */
     expect_fail(p, "x.failmsg", &e.in,
-                "plugin 'xplug': extract_fields: field 'x.failmsg' failed (rc 1): field 'x.failmsg': value 5 is too "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.failmsg': value 5 is too "
                 "big");
     /* an accessor's detail: a 4-byte payload read as u64 */
     unsigned char buf[64];
@@ -199,7 +199,7 @@ static void test_extractor_errors(void **state) {
     sdkt_plugin_event(buf, sizeof buf, 0, &four, 4);
     falco_abi_event_input small = {.evt = (const falco_abi_event *)buf, .evtnum = 5, .evtsrc = "xsrc"};
     expect_fail(p, "x.u64", &small,
-                "plugin 'xplug': extract_fields: field 'x.u64' failed (rc 1): field 'x.u64' on event #5: truncated "
+                "plugin 'xplug': extract_fields: failed with FAILURE: field 'x.u64' on event #5: truncated "
                 "input: event #5 payload is 4 bytes, expected 8");
     /* a good extraction after failures works and the plugin is still usable */
     assert_int_equal(sdkt_extract_u64(p, "x.u64", &e.in), 5);
@@ -223,8 +223,8 @@ static void test_event_context_parsed_once(void **state) {
     assert_int_equal(sdkt_extract_u64(p, "x.ctx1", &b.in), 6);
     assert_int_equal(sdkt_metric_u64(p, "prepares"), 2);
     /* a failing prepare is remembered for the event: same message, no new call */
-    expect_fail(p, "x.ctx1", &c.in, "plugin 'xplug': extract_fields: field 'x.ctx1' failed (rc 1): unlucky event 3");
-    expect_fail(p, "x.ctx10", &c.in, "plugin 'xplug': extract_fields: field 'x.ctx10' failed (rc 1): unlucky event 3");
+    expect_fail(p, "x.ctx1", &c.in, "plugin 'xplug': extract_fields: field 'x.ctx1' failed with FAILURE: unlucky event 3");
+    expect_fail(p, "x.ctx10", &c.in, "plugin 'xplug': extract_fields: field 'x.ctx10' failed with FAILURE: unlucky event 3");
     assert_int_equal(sdkt_metric_u64(p, "prepares"), 3);
     /* fields that do not need the context still work on that event */
     assert_int_equal(sdkt_extract_u64(p, "x.u64", &c.in), 13);
