@@ -20,6 +20,7 @@
 #define BENCH_FIELD_U64 "bench.u64"         /* uint64: the constant BENCH_U64_VALUE */
 #define BENCH_FIELD_STR "bench.str"         /* string: the constant BENCH_STR_VALUE */
 #define BENCH_FIELD_PAYLOAD "bench.payload" /* uint64: the event's payload (its sequence number) */
+#define BENCH_FIELD_ARG "bench.arg"         /* uint64 with a required index argument: the index */
 #define BENCH_U64_VALUE 42u
 #define BENCH_STR_VALUE "bench"
 

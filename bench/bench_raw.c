@@ -26,6 +26,7 @@
 typedef struct raw_state {
     char err[FALCO_ABI_MAX_ERRLEN];
     uint64_t payload; /* result storage of bench.payload */
+    uint64_t arg;     /* result storage of bench.arg */
 } raw_state;
 
 typedef struct raw_instance {
@@ -41,7 +42,9 @@ static const char *const_str = BENCH_STR_VALUE;
 static const char fields_json[] =
     "[{\"name\":\"" BENCH_FIELD_U64 "\",\"type\":\"uint64\",\"desc\":\"a constant number\"},"
     "{\"name\":\"" BENCH_FIELD_STR "\",\"type\":\"string\",\"desc\":\"a constant short string\"},"
-    "{\"name\":\"" BENCH_FIELD_PAYLOAD "\",\"type\":\"uint64\",\"desc\":\"the event's sequence number\"}]";
+    "{\"name\":\"" BENCH_FIELD_PAYLOAD "\",\"type\":\"uint64\",\"desc\":\"the event's sequence number\"},"
+    "{\"name\":\"" BENCH_FIELD_ARG "\",\"type\":\"uint64\",\"desc\":\"its index argument\","
+    "\"arg\":{\"isRequired\":true,\"isIndex\":true}}]";
 
 RAW_EXPORT const char *plugin_get_required_api_version(void) {
     return "3.0.0";
@@ -167,6 +170,16 @@ RAW_EXPORT falco_abi_rc plugin_extract_fields(falco_abi_plugin_t *s, const falco
                 return FALCO_ABI_RC_FAILURE;
             }
             f->res.u64 = &st->payload;
+            break;
+        case 3:
+            /* An index argument comes with no key (a key means a string was given). */
+            if (!f->arg_present || f->arg_key) {
+                snprintf(st->err, sizeof st->err, "field '%s': needs an index argument, e.g. %s[0]", f->field,
+                         BENCH_FIELD_ARG);
+                return FALCO_ABI_RC_FAILURE;
+            }
+            st->arg = f->arg_index;
+            f->res.u64 = &st->arg;
             break;
         default:
             snprintf(st->err, sizeof st->err, "field id %u is out of range", f->field_id);

@@ -46,11 +46,18 @@ static falco_rc bench_payload(falco_extract *x, const falco_event *ev) {
     return falco_extract_u64(x, v);
 }
 
+static falco_rc bench_arg(falco_extract *x, const falco_event *ev) {
+    (void)ev;
+    return falco_extract_u64(x, falco_extract_arg_index(x));
+}
+
 static const falco_field bench_fields[] = {
     {.name = BENCH_FIELD_U64, .type = FALCO_FIELD_U64, .desc = "a constant number", .extract = bench_u64},
     {.name = BENCH_FIELD_STR, .type = FALCO_FIELD_STRING, .desc = "a constant short string", .extract = bench_str},
     {.name = BENCH_FIELD_PAYLOAD, .type = FALCO_FIELD_U64, .desc = "the event's sequence number",
      .extract = bench_payload},
+    {.name = BENCH_FIELD_ARG, .type = FALCO_FIELD_U64, .arg = FALCO_ARG_INDEX, .arg_required = true,
+     .desc = "its index argument", .extract = bench_arg},
 };
 
 FALCO_PLUGIN(bench_sdk, .name = "bench_sdk", .version = "0.1.0", .contact = "https://github.com/falcosecurity",

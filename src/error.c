@@ -64,16 +64,30 @@ const char *falco__take_detail(const void *key) {
 void falco__begin_call(falco_plugin *p, falco__arena *arena) {
     p->error_set = false;
     p->current = arena;
+    /* No extraction in progress: falco_plugin_scratch uses `current`. (The
+     * extraction fast path sets only its event, never `current`.) */
+    p->extract.ev = NULL;
     /* Calls that return no memory to the host share one scratch arena. */
     if (arena == &p->misc_arena)
         falco__arena_reset(arena);
+}
+
+/* Two records, so that the extraction fast path clears none: error_set for
+ * the calls that begin with falco__begin_call (it clears it), and a bit of
+ * the extraction head's state, which the start of every extracted field
+ * rewrites. The field's next values then take the setters' general path,
+ * which keeps that bit. Host thread only, like every error. */
+void falco__error_mark(falco_plugin *p) {
+    p->error_set = true;
+    p->extract.head.st.v.spare[1] |= FALCO__RT_ERROR;
+    p->extract.head.st.v.fast = 0;
 }
 
 falco_rc falco_verror(falco_plugin *p, falco_rc rc, const char *fmt, va_list ap) {
     if (!p)
         return rc;
     vsnprintf(p->last_error, sizeof p->last_error, fmt, ap);
-    p->error_set = true;
+    falco__error_mark(p);
     return rc;
 }
 
@@ -118,7 +132,7 @@ falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what, co
     const char *detail = falco__take_detail(detail_key);
     snprintf(p->last_error, sizeof p->last_error, "%s failed: %s%s%s", what, falco_rc_message(rc),
              *detail ? ": " : "", detail);
-    p->error_set = true;
+    falco__error_mark(p);
     return rc;
 }
 

@@ -32,11 +32,38 @@ void falco__extract_ready(falco_plugin *p) {
     x->fields = xd->fields.items;
     x->nfields = (uint32_t)xd->fields.count;
     x->fields_rt = p->rt->fields_rt;
+    x->fast_nfields = x->nfields; /* the call arena starts clean */
     /* value_offsets exists in the input of hosts from API 3.11 on only. */
     x->offsets_enabled = xd->value_offsets && p->rt->api_minor >= 11;
+    /* Our own copy, whose CHECKS byte says which argument requests may take
+     * the fast path. Without memory, the shared table sends every field with
+     * an argument the general way: slower, same results. */
+    falco__field_rt *own = x->nfields ? malloc(x->nfields * sizeof *own) : NULL;
+    if (!own)
+        return;
+    for (uint32_t i = 0; i < x->nfields; i++) {
+        const falco_field *f = &x->fields[i];
+        unsigned m = f->arg_required ? 0 : FALCO__RT_NOARG;
+        if (f->arg == FALCO_ARG_INDEX)
+            m |= FALCO__RT_INDEX;
+        else if (f->arg == FALCO_ARG_KEY)
+            m |= FALCO__RT_KEY;
+        if (x->offsets_enabled)
+            m |= FALCO__RT_OFFSETS;
+        else if (m & FALCO__RT_INDEX)
+            m |= FALCO__RT_INDEX_QUICK;
+        own[i] = x->fields_rt[i];
+        /* 0 keeps the argument-free fast path's single test. */
+        FALCO__RT_CHECKS(&own[i]) = (uint8_t)(m == FALCO__RT_NOARG ? 0 : m);
+    }
+    free(x->fields_rt_own);
+    x->fields_rt_own = own;
+    x->fields_rt = own;
 }
 
 void falco__extract_free(falco_plugin *p) {
+    free(p->extract.fields_rt_own);
+    p->extract.fields_rt_own = NULL;
     falco__arena_free(&p->extract.call_arena);
     falco__arena_free(&p->extract.event_arena);
 }
@@ -82,20 +109,15 @@ const void *falco_extract_field_data(const falco_extract *x) {
     return x->fields[x->head.req->field_id].data;
 }
 
-bool falco_extract_has_arg(const falco_extract *x) {
-    return x->head.req->arg_present != 0;
-}
-
-uint64_t falco_extract_arg_index(const falco_extract *x) {
-    return x->head.req->arg_index;
-}
-
-const char *falco_extract_arg_key(const falco_extract *x) {
-    return x->head.req->arg_present ? x->head.req->arg_key : NULL;
+/* Every allocation from the call arena goes through here: it closes the
+ * fast path's gate until the next call resets the arena (extract_general). */
+static void *call_alloc(falco_extract *x, size_t size) {
+    x->fast_nfields = 0;
+    return falco__arena_alloc(&x->call_arena, size);
 }
 
 void *falco_extract_alloc(falco_extract *x, size_t size) {
-    return falco__arena_alloc(&x->call_arena, size);
+    return call_alloc(x, size);
 }
 
 void *falco_extract_event_alloc(falco_extract *x, size_t size) {
@@ -111,7 +133,7 @@ falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(p->last_error + n, sizeof p->last_error - (size_t)n, fmt, ap);
     va_end(ap);
-    p->error_set = true;
+    falco__error_mark(p);
     return rc;
 }
 
@@ -168,32 +190,35 @@ static falco_rc value_slot(falco_extract *x, uint8_t kind, void **slot) {
     falco__extract_head *h = &x->head;
     if (kind != cur_kind(x))
         return kind_error(x, kind);
-    if (h->st.v.count > 0 && !x->fields[x->head.req->field_id].is_list)
+    falco_abi_extract_field *req = h->req;
+    /* The values set so far: res_len, 0 at the field's start and kept by
+     * every setter (the inline ones write 1 and no count of their own). */
+    uint32_t count = (uint32_t)req->res_len;
+    if (count > 0 && !x->fields[req->field_id].is_list)
         return falco_extract_error(x, FALCO_EMISUSE, "a second value was set on a field that is not a list");
     size_t es = kind_size[kind];
-    falco_abi_extract_field *req = h->req;
     void *values = req->res.u64;
-    if (h->st.v.count == 0) {
+    if (count == 0) {
         bool inline_first = h->st.v.single && es <= sizeof h->first;
         values = inline_first ? (void *)&h->first : NULL;
         x->cap = inline_first ? 1 : 0;
     } else if (values == (void *)&h->first) {
         x->cap = 1; /* the first value went inline through a fast path */
     }
-    if (h->st.v.count == x->cap) {
+    if (count == x->cap) {
         uint32_t cap = x->cap ? x->cap * 2 : 4;
-        void *grown = falco__arena_alloc(&x->call_arena, cap * es);
+        void *grown = call_alloc(x, cap * es);
         if (!grown)
             return falco_extract_error(x, FALCO_ENOMEM, "out of memory for %u values", cap);
-        if (h->st.v.count)
-            memcpy(grown, values, h->st.v.count * es);
+        if (count)
+            memcpy(grown, values, count * es);
         values = grown;
         x->cap = cap;
     }
-    *slot = (unsigned char *)values + es * h->st.v.count++;
+    *slot = (unsigned char *)values + es * count;
     h->st.v.fast = 0;
     req->res.u64 = values;
-    req->res_len = h->st.v.count;
+    req->res_len = count + 1;
     return FALCO_OK;
 }
 
@@ -221,14 +246,58 @@ falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s) {
     return FALCO_OK;
 }
 
+/* The first value of a single-field call (the way libsinsp asks) is copied
+ * into the extraction's own buffer when it fits: no arena, so the next call
+ * keeps the fast path (an arena that was used must be reset first). */
+/* Copies n bytes (n <= 32) with at most two overlapping fixed-size copies
+ * per size class, which compilers turn into plain loads and stores: short
+ * values are the common case and a libc call costs more than the copy. */
+static inline void copy_small(char *dst, const char *src, size_t n) {
+    if (n >= 16) {
+        memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
+
+/* s holds len bytes, plus a NUL after them when `terminated` (then copied
+ * with it, one copy fewer). */
+static inline falco_rc str_inline(falco_extract *x, const char *s, size_t len, bool terminated) {
+    falco__extract_head *h = &x->head;
+    size_t n = terminated ? len + 1 : len;
+    if (n <= 32)
+        copy_small(x->strbuf, s, n);
+    else
+        memcpy(x->strbuf, s, n);
+    x->strbuf[len] = '\0';
+    h->first.str = x->strbuf;
+    h->req->res.str = &h->first.str;
+    h->req->res_len = 1;
+    h->st.v.fast = 0; /* a next value goes to value_slot, which counts from res_len */
+    return FALCO_OK;
+}
+
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
+    if (x->head.st.v.fast == FALCO__KIND_STR && s && len < sizeof x->strbuf) {
+        if (memchr(s, '\0', len))
+            return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
+        return str_inline(x, s, len, false);
+    }
     if (cur_kind(x) != FALCO__KIND_STR)
         return kind_error(x, FALCO__KIND_STR);
     if (!s && len)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
     if (len && memchr(s, '\0', len))
         return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
-    char *copy = falco__arena_alloc(&x->call_arena, len + 1);
+    char *copy = call_alloc(x, len + 1);
     if (!copy)
         return falco_extract_error(x, FALCO_ENOMEM, "out of memory for a %zu-byte string", len);
     if (len)
@@ -240,7 +309,11 @@ falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
 falco_rc falco_extract_str(falco_extract *x, const char *s) {
     if (!s)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
-    return falco_extract_strn(x, s, strlen(s));
+    size_t len = strlen(s);
+    /* strlen found the only NUL: no need to look for one inside. */
+    if (x->head.st.v.fast == FALCO__KIND_STR && len < sizeof x->strbuf)
+        return str_inline(x, s, len, true);
+    return falco_extract_strn(x, s, len);
 }
 
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
@@ -248,7 +321,7 @@ falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
         return kind_error(x, FALCO__KIND_BUF);
     if (len != 4 && len != 16)
         return falco_extract_error(x, FALCO_EINVAL, "an IP address is 4 or 16 bytes, not %u", len);
-    void *copy = falco__arena_alloc(&x->call_arena, len);
+    void *copy = call_alloc(x, len);
     if (!copy)
         return falco_extract_error(x, FALCO_ENOMEM, "out of memory");
     memcpy(copy, addr, len);
@@ -301,7 +374,8 @@ static falco_rc check_request(falco_extract *x, const falco_abi_extract_field *f
 /* Out of line, like every path but the fast one, so the fast path keeps a
  * small stack frame. */
 __attribute__((noinline)) static falco_abi_rc field_failed(falco_plugin *p, falco_extract *x, falco_abi_extract_field *f, falco_rc rc) {
-    if (!p->error_set) {
+    /* A message recorded for this field (falco__error_mark) stays. */
+    if (!(x->head.st.v.spare[1] & FALCO__RT_ERROR)) {
         const char *detail = falco__take_detail(x->ev->evt);
         snprintf(p->last_error, sizeof p->last_error, "field '%s' on event #%llu: %s%s%s",
                  x->fields[x->head.req->field_id].name, (unsigned long long)x->ev->evtnum, falco_rc_message(rc),
@@ -314,11 +388,12 @@ __attribute__((noinline)) static falco_abi_rc field_failed(falco_plugin *p, falc
 /* Any number of fields, arguments, value offsets: the general path. */
 __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, falco_extract *x, const falco_abi_event_input *evt,
                                     const falco_abi_field_extract_input *in) {
+    x->fast_nfields = x->nfields; /* the caller has just reset the call arena */
     bool single = in->num_fields == 1;
     falco_abi_extract_value_offsets *offs = x->offsets_enabled ? in->value_offsets : NULL;
     if (offs) {
-        offs->start = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
-        offs->length = falco__arena_alloc(&x->call_arena, in->num_fields * sizeof(uint32_t));
+        offs->start = call_alloc(x, in->num_fields * sizeof(uint32_t));
+        offs->length = call_alloc(x, in->num_fields * sizeof(uint32_t));
         if (!offs->start || !offs->length) {
             falco_error(p, FALCO_ENOMEM, "extract: out of memory");
             return FALCO_ABI_RC_FAILURE;
@@ -363,33 +438,98 @@ __attribute__((noinline)) static falco_abi_rc extract_slow(falco_plugin *p, cons
     p->current = &x->call_arena;
     falco__arena_reset(&x->call_arena);
     x->ev = evt;
-    return extract_general(p, x, evt, in);
+    if (__builtin_expect(p->tables == NULL, 1))
+        return extract_general(p, x, evt, in);
+    /* State tables (table_import.c): a plugin that imports tables always
+     * extracts this way, so the call's reader is kept here only. */
+    falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
+    falco_abi_rc rc = extract_general(p, x, evt, in);
+    falco__tables_leave(p);
+    return rc;
+}
+
+/* Whether a single-field request whose field takes an argument (or whose
+ * plugin reports value offsets) may still take the fast path, from the
+ * field's CHECKS byte: the argument is the kind the field declares (an index
+ * comes with no key, a key is not empty), a required one is there, no
+ * offsets are asked for, and the arena is clean. Everything else goes the
+ * general way, which says what is wrong. */
+static inline bool fast_args_ok(const falco_extract *x, const falco_abi_extract_field *f,
+                                const falco_abi_field_extract_input *in, unsigned m) {
+    if ((m & FALCO__RT_GENERAL) || x->call_arena.dirty || ((m & FALCO__RT_OFFSETS) && in->value_offsets))
+        return false;
+    if (!f->arg_present)
+        return m & FALCO__RT_NOARG;
+    if (!f->arg_key)
+        return m & FALCO__RT_INDEX;
+    return (m & FALCO__RT_KEY) && *f->arg_key;
+}
+
+_Static_assert((int)FALCO_OK == (int)FALCO_ABI_RC_SUCCESS, "extract_one returns FALCO_OK as the ABI's success");
+
+/* Hides a value's origin from the optimizer (no instruction): keeps gcc
+ * from hoisting the argument path's loads into the fast path's, or from
+ * rematerializing a constant it knows a register holds. */
+#define FALCO__OPAQUE(v) __asm__("" : "+r"(v))
+
+/* One field of a single-field call whose request passed the checks: the
+ * extractor runs with the head prepared for the inline setters. */
+static inline falco_abi_rc extract_one(falco_plugin *p, falco_extract *x, const falco_abi_event_input *evt,
+                                       falco_abi_extract_field *f, const falco__field_rt *rf) {
+    /* The per-call state, in four stores: the error record is the head
+     * state's (falco__error_mark), the scratch arena follows from the event
+     * (falco_plugin_scratch), the arena is known clean (fast_nfields). */
+    x->ev = evt;
+    x->head.req = f;
+    x->head.st = rf->start; /* count 0, single, the inline kind: one store */
+    f->res_len = 0; /* the setters write res and res_len */
+    falco_rc rc = rf->extract(x, evt);
+    if (__builtin_expect(rc != FALCO_OK, 0))
+        return field_failed(p, x, x->head.req, rc);
+    /* FALCO_OK is FALCO_ABI_RC_SUCCESS: returned from its register (else
+     * gcc loads the constant again). */
+    FALCO__OPAQUE(rc);
+    return (falco_abi_rc)rc;
+}
+
+/* A single field with an argument other than a required index, or of a
+ * plugin that reports offsets: the fast path still, when fast_args_ok (a
+ * used arena never comes here: the fast_nfields gate sends it to
+ * extract_slow). Out of line so that the fast path keeps its small frame. */
+__attribute__((noinline)) static falco_abi_rc extract_checked(falco_plugin *p, const falco_abi_event_input *evt,
+                                                              const falco_abi_field_extract_input *in) {
+    falco_extract *x = &p->extract;
+    falco_abi_extract_field *f = in->fields;
+    const falco__field_rt *rf = &x->fields_rt[f->field_id];
+    if (!fast_args_ok(x, f, in, FALCO__RT_CHECKS(rf)))
+        return extract_slow(p, evt, in);
+    return extract_one(p, x, evt, f, rf);
 }
 
 falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,
                                    const falco_abi_field_extract_input *in) {
     falco_plugin *p = s;
     falco_extract *x = &p->extract;
-    /* The way libsinsp asks: one field, without an argument, no offsets,
-     * nothing to release from the previous call. Kept free of calls but the
-     * extractor's, so it needs almost no stack frame. */
+    /* The way libsinsp asks: one field, no argument, no offsets, nothing to
+     * release from the previous call. Kept free of calls but the
+     * extractor's, so it needs almost no stack frame. A field with its
+     * index argument takes it too; other arguments extract_checked. */
     if (__builtin_expect(in->num_fields != 1, 0))
         return extract_slow(p, evt, in);
     falco_abi_extract_field *f = in->fields;
     uint32_t id = f->field_id;
-    if (__builtin_expect(id >= x->nfields, 0))
+    /* One test for a valid id and a clean call arena (0 when it was used). */
+    if (__builtin_expect(id >= x->fast_nfields, 0))
         return extract_slow(p, evt, in);
     const falco__field_rt *rf = &x->fields_rt[id];
-    if (__builtin_expect(f->arg_present | FALCO__RT_CHECKS(rf) | x->call_arena.dirty, 0))
-        return extract_slow(p, evt, in);
-    p->error_set = false;
-    p->current = &x->call_arena;
-    x->ev = evt;
-    x->head.req = f;
-    x->head.st = rf->start; /* count 0, single, the inline kind: one store */
-    f->res_len = 0; /* the setters write res and res_len */
-    falco_rc rc = rf->extract(x, evt);
-    if (__builtin_expect(rc == FALCO_OK, 1))
-        return FALCO_ABI_RC_SUCCESS;
-    return field_failed(p, x, x->head.req, rc);
+    if (__builtin_expect(f->arg_present | FALCO__RT_CHECKS(rf), 0)) {
+        /* The common argument, still the fast path: the field takes an
+         * index, the host gave one (no key), no offsets to report. Anything
+         * else: extract_checked. */
+        FALCO__OPAQUE(f); /* reloaded here: the test above stays two loads and an or */
+        FALCO__OPAQUE(rf);
+        if (__builtin_expect(!(FALCO__RT_CHECKS(rf) & FALCO__RT_INDEX_QUICK) || !f->arg_present || f->arg_key, 0))
+            return extract_checked(p, evt, in);
+    }
+    return extract_one(p, x, evt, f, rf);
 }

@@ -67,3 +67,15 @@ falco_rc falco__event_payload_size_error(const falco_event *ev, uint32_t len, ui
                       (unsigned)len, (unsigned)want);
     return FALCO_ETRUNCATED;
 }
+
+falco__payload_read falco__event_payload_read_slow(const falco_event *ev, uint32_t size) {
+    falco__payload_read r = {0, FALCO_OK};
+    const void *data;
+    uint32_t len;
+    r.rc = falco_event_plugin_data(ev, &data, &len, NULL);
+    if (r.rc == FALCO_OK && len == size && size <= sizeof r.bytes)
+        memcpy(&r.bytes, data, size);
+    else if (r.rc == FALCO_OK)
+        r.rc = falco__event_payload_size_error(ev, len, size);
+    return r;
+}

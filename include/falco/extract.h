@@ -140,12 +140,8 @@ const falco_field *falco_extract_field(const falco_extract *x);
 uint32_t falco_extract_field_index(const falco_extract *x);
 const void *falco_extract_field_data(const falco_extract *x);
 
-/* The argument: whether one was given, and its value. The SDK has already
- * checked that it matches the field's declaration. The key is owned by the
- * host and valid during the call. */
-bool falco_extract_has_arg(const falco_extract *x);
-uint64_t falco_extract_arg_index(const falco_extract *x);
-const char *falco_extract_arg_key(const falco_extract *x);
+/* The argument: falco_extract_has_arg, falco_extract_arg_index and
+ * falco_extract_arg_key are defined inline below, with the setters. */
 
 /* The per-event context: *ctx points to the block prepared by
  * .prepare_event for this event (prepared now if it was not yet). Returns
@@ -176,7 +172,7 @@ falco_rc falco_extract_error(falco_extract *x, falco_rc rc, const char *fmt, ...
  * extraction, the way libsinsp asks). Not part of the API: use the functions. */
 typedef union falco__extract_state {
     struct {
-        uint32_t count; /* values set so far for the current field */
+        uint32_t count; /* 0, unused: the request's res_len counts the values set */
         uint8_t single; /* one field in this call */
         /* The kind whose next value may go straight into `first` (first
          * value of a single-field call), else 0. One byte, checked alone by
@@ -204,14 +200,24 @@ typedef struct falco__extract_head {
 
 falco_rc falco__extract_u64_slow(falco_extract *x, uint64_t v);
 
-/* The state after one inline value: count 1, single, nothing more inline. */
-static inline uint64_t falco__extract_one_inline(void) {
-    falco__extract_state st;
-    st.word = 0;
-    st.v.count = 1;
-    st.v.single = 1;
-    return st.word;
+/* The argument: whether one was given, and its value (0 without one). The
+ * SDK has already checked that it matches the field's declaration (an index
+ * for FALCO_ARG_INDEX, a non-empty key for FALCO_ARG_KEY, present when
+ * required). The key is owned by the host and valid during the call; NULL
+ * without an argument. Inline: read on every extraction of such a field.
+ * Thread: the extractor's. */
+static inline bool falco_extract_has_arg(const falco_extract *x) {
+    return ((const falco__extract_head *)(const void *)x)->req->arg_present != 0;
 }
+static inline uint64_t falco_extract_arg_index(const falco_extract *x) {
+    const falco_abi_extract_field *f = ((const falco__extract_head *)(const void *)x)->req;
+    return f->arg_present ? f->arg_index : 0;
+}
+static inline const char *falco_extract_arg_key(const falco_extract *x) {
+    const falco_abi_extract_field *f = ((const falco__extract_head *)(const void *)x)->req;
+    return f->arg_present ? f->arg_key : NULL;
+}
+
 falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s);
 falco_rc falco__extract_bool_slow(falco_extract *x, bool v);
 
@@ -223,7 +229,7 @@ static inline falco_rc falco_extract_u64(falco_extract *x, uint64_t v) {
     h->first.u64 = v;
     h->req->res.u64 = &h->first.u64;
     h->req->res_len = 1;
-    h->st.word = falco__extract_one_inline();
+    h->st.v.fast = 0; /* the next value goes the checked way (res_len counts) */
     return FALCO_OK;
 }
 
@@ -236,7 +242,7 @@ static inline falco_rc falco_extract_str_ref(falco_extract *x, const char *s) {
     h->first.str = s;
     h->req->res.str = &h->first.str;
     h->req->res_len = 1;
-    h->st.word = falco__extract_one_inline();
+    h->st.v.fast = 0; /* the next value goes the checked way (res_len counts) */
     return FALCO_OK;
 }
 
@@ -248,15 +254,20 @@ static inline falco_rc falco_extract_bool(falco_extract *x, bool v) {
     h->first.boolean = v ? 1u : 0u;
     h->req->res.boolean = &h->first.boolean;
     h->req->res_len = 1;
-    h->st.word = falco__extract_one_inline();
+    h->st.v.fast = 0; /* the next value goes the checked way (res_len counts) */
     return FALCO_OK;
 }
 
 /* For STRING fields: s (NUL-terminated) is copied into memory that lives
- * until the next extract call on this plugin state. */
+ * until the next extract call on this plugin state: the first value of a
+ * field asked alone (the way libsinsp asks), up to 255 bytes, goes into the
+ * extraction's own buffer (no arena, no allocation); others into the call
+ * arena. For a string that already outlives the call, falco_extract_str_ref
+ * saves the copy. */
 falco_rc falco_extract_str(falco_extract *x, const char *s);
-/* For STRING fields: the first len bytes of s are copied and NUL-terminated;
- * FALCO_EINVAL when they contain a NUL byte (the host measures with strlen). */
+/* For STRING fields: the first len bytes of s are copied (like
+ * falco_extract_str) and NUL-terminated; FALCO_EINVAL when they contain a
+ * NUL byte (the host measures with strlen). */
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len);
 /* For IPADDR and IPNET fields: 4 (IPv4) or 16 (IPv6) bytes in network order, copied. */
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len);

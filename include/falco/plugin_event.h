@@ -59,17 +59,41 @@ static inline falco_rc falco_event_plugin_data(const falco_event *ev, const void
     return falco__event_plugin_data_error(ev);
 }
 
-/* Internal: copies a payload of exactly `size` bytes into out (zeroed on failure). */
+/* Internal: the general case of falco__event_payload_exact (any event the
+ * fast test below refuses: another type, trailing bytes after the payload,
+ * a malformed or short event), for size <= 8: the payload's bytes at the
+ * start of `bytes` (zero on failure) and the result code. Returned in
+ * registers, so that the caller's fast path needs no stack frame. */
+typedef struct falco__payload_read {
+    uint64_t bytes;
+    falco_rc rc;
+} falco__payload_read;
+falco__payload_read falco__event_payload_read_slow(const falco_event *ev, uint32_t size);
+
+/* Internal: copies a payload of exactly `size` bytes (at most 8) into out
+ * (zeroed on failure). The fast test is the common, well-formed event: type
+ * 322 with 2 params, whose length is exactly the 38-byte head plus `size`,
+ * and whose two parameter lengths (read as one 8-byte word) are 4 and
+ * `size`. It implies every bound the general check tests; anything else,
+ * valid or not, goes to the out-of-line general check, which decides and
+ * explains. */
 static inline falco_rc falco__event_payload_exact(const falco_event *ev, void *out, uint32_t size) {
-    const void *data;
-    uint32_t len;
-    falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
-    if (rc == FALCO_OK && len == size) {
-        memcpy(out, data, size);
-        return FALCO_OK;
+    const falco_abi_event *e = ev->evt;
+    const unsigned char *b = (const unsigned char *)(const void *)e;
+    if (e->len == (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size && e->type == FALCO_ABI_EVENT_PLUGIN &&
+        e->nparams == 2) {
+        const uint32_t want_lens[2] = {4, size};
+        uint64_t lens, want;
+        memcpy(&lens, b + sizeof(falco_abi_event), sizeof lens); /* within the 38 bytes checked above */
+        memcpy(&want, want_lens, sizeof want);
+        if (lens == want) {
+            memcpy(out, b + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, size);
+            return FALCO_OK;
+        }
     }
-    memset(out, 0, size); /* defined on failure, for the caller's compiler too */
-    return rc != FALCO_OK ? rc : falco__event_payload_size_error(ev, len, size);
+    falco__payload_read r = falco__event_payload_read_slow(ev, size);
+    memcpy(out, &r.bytes, size);
+    return r.rc;
 }
 
 /* Reads a payload made of exactly one native-endian integer of the given

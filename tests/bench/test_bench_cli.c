@@ -58,8 +58,8 @@ static void test_every_path(void **state) {
     (void)state;
     static const char *const plugins[] = {BENCH_RAW_PLUGIN, BENCH_SDK_PLUGIN};
     static char out[OUT_SIZE];
+    char cmd[1024];
     for (int i = 0; i < 2; i++) {
-        char cmd[1024];
         snprintf(cmd, sizeof cmd, "%s bench %s --open batch=16 --iterations 50", BENCH_FALCOPLUG, plugins[i]);
         assert_int_equal(run(cmd, out), 0);
         assert_int_equal(bench_line(out, "extract:bench.u64", "ns/op"), 50);
@@ -69,7 +69,14 @@ static void test_every_path(void **state) {
         assert_int_equal(bench_line(out, "next_batch", "ns/event"), 50 * 16);
         assert_non_null(strstr(out, "\n# next_batch events/call=16.00 eof_reopens=0\n"));
         assert_int_equal(count_lines(out, "bench "), 5);
+        /* The field with a required argument needs --field NAME[ARG]. */
+        assert_non_null(strstr(out, "\n# bench.arg: skipped, it needs an argument"));
     }
+    /* ... which measures it with its argument. */
+    snprintf(cmd, sizeof cmd, "%s bench %s --only extract --field 'bench.arg[3]' --iterations 50", BENCH_FALCOPLUG,
+             BENCH_SDK_PLUGIN);
+    assert_int_equal(run(cmd, out), 0);
+    assert_int_equal(bench_line(out, "extract:bench.arg[3]", "ns/op"), 50);
 }
 
 static void test_one_field_whole_samples(void **state) {
@@ -104,13 +111,17 @@ static void test_refusals(void **state) {
 static void test_run_script(void **state) {
     (void)state;
     static char out[OUT_SIZE];
-    assert_int_equal(run("BENCH_NO_BUILD=1 BENCH_ROUNDS=2 BENCH_ITERATIONS=1000 BENCH_EVENTS=2000 sh " BENCH_RUN_SCRIPT
-                         " " BENCH_BUILD_DIR,
+    /* Without the real host the libsinsp pipeline is skipped, and it says so. */
+    assert_int_equal(run("BENCH_NO_BUILD=1 BENCH_ROUNDS=2 BENCH_ITERATIONS=1000 BENCH_EVENTS=2000 "
+                         "FALCO_PLUGHOST=/nonexistent/plughost sh " BENCH_RUN_SCRIPT " " BENCH_BUILD_DIR,
                          out),
                      0);
+    assert_non_null(strstr(out, "\n# libsinsp_pipeline: skipped, the real host /nonexistent/plughost"));
     /* It ends with one ratio line per path, in this order. */
-    static const char *const paths[] = {"extract_u64", "extract_str", "extract_payload", "next_batch_1",
-                                        "next_batch_16", "next_batch_64", "next_batch_512"};
+    static const char *const paths[] = {"extract_u64",   "extract_str",   "extract_arg",
+                                        "extract_payload", "next_batch_1", "next_batch_16",
+                                        "next_batch_64", "next_batch_512", "table_read",
+                                        "table_read_owner"};
     const char *line = strstr(out, "\nratio ");
     assert_non_null(line);
     line++;

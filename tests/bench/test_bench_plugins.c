@@ -27,20 +27,24 @@ static falco_host_plugin *load(const char *path) {
 
 static void test_same_declarations(void **state) {
     (void)state;
-    static const char *const names[] = {BENCH_FIELD_U64, BENCH_FIELD_STR, BENCH_FIELD_PAYLOAD};
-    static const falco_abi_field_type types[] = {FALCO_ABI_FT_UINT64, FALCO_ABI_FT_STRING, FALCO_ABI_FT_UINT64};
+    static const char *const names[] = {BENCH_FIELD_U64, BENCH_FIELD_STR, BENCH_FIELD_PAYLOAD, BENCH_FIELD_ARG};
+    static const falco_abi_field_type types[] = {FALCO_ABI_FT_UINT64, FALCO_ABI_FT_STRING, FALCO_ABI_FT_UINT64,
+                                                 FALCO_ABI_FT_UINT64};
     for (int i = 0; i < NPLUGINS; i++) {
         falco_host_plugin *p = load(plugin_paths[i]);
         assert_int_equal(falco_host_plugin_caps(p), FALCO_HOST_CAP_SOURCE | FALCO_HOST_CAP_EXTRACT);
         assert_int_equal(falco_host_plugin_id(p), BENCH_PLUGIN_ID);
         assert_string_equal(falco_host_plugin_event_source(p), BENCH_EVENT_SOURCE);
-        assert_int_equal(falco_host_field_count(p), 3);
-        for (size_t f = 0; f < 3; f++) {
+        assert_int_equal(falco_host_field_count(p), 4);
+        for (size_t f = 0; f < 4; f++) {
             const falco_host_field *field = falco_host_field_at(p, f);
             assert_string_equal(field->name, names[f]);
             assert_int_equal(field->type, types[f]);
             assert_false(field->is_list);
-            assert_false(field->arg_index || field->arg_key);
+            assert_false(field->arg_key);
+            /* Only bench.arg takes (and requires) an index. */
+            assert_int_equal(field->arg_index, f == 3);
+            assert_int_equal(field->arg_required, f == 3);
         }
         falco_host_plugin_free(p);
     }
@@ -99,6 +103,9 @@ static void test_same_events_and_values(void **state) {
             assert_int_equal(extract_one(p[i], BENCH_FIELD_U64, &input), BENCH_U64_VALUE);
             assert_int_equal(extract_one(p[i], BENCH_FIELD_STR, &input), 'b');
             assert_int_equal(extract_one(p[i], BENCH_FIELD_PAYLOAD, &input), n);
+            char arg[40];
+            snprintf(arg, sizeof arg, "%s[%llu]", BENCH_FIELD_ARG, (unsigned long long)n * 3);
+            assert_int_equal(extract_one(p[i], arg, &input), n * 3);
         }
         /* Identical from tid on (ts is the host's clock). */
         assert_memory_equal(copy[0] + 8, copy[1] + 8, FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + BENCH_PAYLOAD_SIZE - 8);

@@ -1,0 +1,251 @@
+/*
+ * table_bench - what reading a state table costs a plugin written with the
+ * SDK, against a plugin written on the raw ABI (the physical limit), both
+ * loaded through the host library in one session (as libsinsp loads them):
+ *   table_read        get-entry + read-field + release through the host's
+ *                     table API, of bench_tab (exported by table_raw.c with
+ *                     hand-written vtables): tabsdk.api vs tabraw.api
+ *   table_read_owner  the owner reading its own exported table directly:
+ *                     tabsdk.own (falco_table_lookup) vs tabraw.own (its
+ *                     own hash table)
+ * Each read is one extract_fields call (one field, a freshly filled field
+ * request, as libsinsp asks) on a plugin event whose payload is the key,
+ * cycling over every entry. The plugins are loaded through the host library
+ * (from their own symbols, so the driver can call extract_fields directly,
+ * as falcoplug bench does: the host library's own checks stay out of the
+ * timing); before timing, every reader's value for every key is checked
+ * through falco_host_extract.
+ *
+ * usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N]
+ * Per round (the order of raw and sdk swapped every round) and path, the p50
+ * of 101 samples of N/101 calls, in ns per call, one line each:
+ *   <raw|sdk> <path> <p50>
+ * which bench/run reduces to the best p50 and the ratio sdk/raw.
+ */
+#include <dlfcn.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <falco/host.h>
+
+#include "table_bench.h"
+
+#define SAMPLES 101
+#define EVENT_LEN 46u /* header 26, two u32 lengths, plugin id, u64 key */
+
+/* A loaded plugin: its functions, and its state (recorded by init_hook). */
+typedef struct {
+    falco_abi_plugin_api api;
+    falco_abi_plugin_t *state;
+    falco_host_plugin *p;
+} plugin;
+
+typedef struct {
+    plugin *pl;
+    falco_host_extractor *x;
+    const char *label, *path;
+} reader;
+
+/* init is called through these, one per plugin, to record the state. */
+static plugin plugins[2];
+static falco_abi_plugin_t *init_hook0(const falco_abi_init_input *in, falco_abi_rc *rc) {
+    return plugins[0].state = plugins[0].api.init(in, rc);
+}
+static falco_abi_plugin_t *init_hook1(const falco_abi_init_input *in, falco_abi_rc *rc) {
+    return plugins[1].state = plugins[1].api.init(in, rc);
+}
+
+/* Every function of the plugin API, by symbol name. */
+#define API_FN(m) {"plugin_" #m, offsetof(falco_abi_plugin_api, m)}
+static const struct {
+    const char *name;
+    size_t at;
+} api_fns[] = {
+    API_FN(get_required_api_version), API_FN(get_init_schema), API_FN(init), API_FN(destroy),
+    API_FN(get_last_error), API_FN(get_name), API_FN(get_description), API_FN(get_contact),
+    API_FN(get_version), API_FN(get_id), API_FN(get_event_source), API_FN(open), API_FN(close),
+    API_FN(list_open_params), API_FN(get_progress), API_FN(event_to_string), API_FN(next_batch),
+    API_FN(get_extract_event_types), API_FN(get_extract_event_sources), API_FN(get_fields),
+    API_FN(extract_fields), API_FN(get_parse_event_types), API_FN(get_parse_event_sources),
+    API_FN(parse_event), API_FN(get_async_event_sources), API_FN(get_async_events),
+    API_FN(set_async_event_handler), API_FN(dump_state), API_FN(set_config), API_FN(get_metrics),
+    API_FN(capture_open), API_FN(capture_close), API_FN(get_required_event_schema_version),
+};
+
+static unsigned char event_buf[64] __attribute__((aligned(8)));
+
+static void set_key(uint64_t key) {
+    memcpy(event_buf + 38, &key, sizeof key);
+}
+
+static void make_event(void) {
+    uint64_t ts = 1, tid = UINT64_MAX;
+    uint32_t len = EVENT_LEN, nparams = 2, lens[2] = {4, 8}, plugin_id = 0;
+    uint16_t type = 322;
+    memcpy(event_buf, &ts, 8);
+    memcpy(event_buf + 8, &tid, 8);
+    memcpy(event_buf + 16, &len, 4);
+    memcpy(event_buf + 20, &type, 2);
+    memcpy(event_buf + 22, &nparams, 4);
+    memcpy(event_buf + 26, lens, sizeof lens);
+    memcpy(event_buf + 34, &plugin_id, 4);
+}
+
+static double now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One extraction of key; returns its value, or exits naming the problem. */
+static uint64_t read_one(const reader *r, falco_abi_event_input *in, uint64_t key) {
+    falco_host_values v;
+    uint64_t out;
+    set_key(key);
+    if (falco_host_extract(r->x, in, false, &v) != FALCO_OK || v.count != 1 ||
+        falco_host_value_u64(&v, 0, &out) != FALCO_OK) {
+        fprintf(stderr, "table_bench: %s %s: key %llu: no value (%s)\n", r->label, r->path, (unsigned long long)key,
+                falco_host_errmsg(r->pl->p));
+        exit(1);
+    }
+    return out;
+}
+
+/* `calls` extractions cycling over the keys from *key; returns the number
+ * of values the plugin gave. */
+static uint64_t extract_calls(const reader *r, const falco_abi_field_extract_input *base, uint64_t calls,
+                              uint64_t *key) {
+    const falco_host_field *fd = falco_host_extractor_field(r->x);
+    uint64_t got = 0;
+    for (uint64_t i = 0; i < calls; i++) {
+        falco_abi_extract_field f = {.field_id = fd->id, .field = fd->name, .ftype = (uint32_t)fd->type};
+        falco_abi_event_input ev = {.evt = (const falco_abi_event *)(void *)event_buf, .evtnum = i + 1,
+                                    .evtsrc = TABLE_BENCH_SOURCE};
+        falco_abi_field_extract_input in = *base;
+        in.num_fields = 1;
+        in.fields = &f;
+        set_key(*key);
+        *key = (*key + 1) & (TABLE_BENCH_ENTRIES - 1);
+        if (r->pl->api.extract_fields(r->pl->state, &ev, &in) == FALCO_ABI_RC_SUCCESS && f.res_len == 1 &&
+            f.res.u64[0] != 0)
+            got++;
+    }
+    return got;
+}
+
+/* p50 in ns per call of `calls` extractions, SAMPLES times (after a warm-up). */
+static double measure(const reader *r, uint64_t calls) {
+    double samples[SAMPLES];
+    uint64_t key = 0, got = 0;
+    falco_abi_field_extract_input base = {0};
+    falco_host_extract_window_open(r->pl->p, &base); /* owner and table reader, as the host fills them */
+    extract_calls(r, &base, calls * 10, &key);
+    for (int s = 0; s < SAMPLES; s++) {
+        double t0 = now_ns();
+        got += extract_calls(r, &base, calls, &key);
+        samples[s] = (now_ns() - t0) / (double)calls;
+    }
+    falco_host_extract_window_close();
+    if (got != (uint64_t)SAMPLES * calls) {
+        fprintf(stderr, "table_bench: %s %s: some reads gave no value\n", r->label, r->path);
+        exit(1);
+    }
+    qsort(samples, SAMPLES, sizeof samples[0], cmp_double);
+    return samples[SAMPLES / 2];
+}
+
+static void load(falco_host_session *s, const char *path, int i) {
+    plugin *pl = &plugins[i];
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        fprintf(stderr, "table_bench: %s\n", dlerror());
+        exit(1);
+    }
+    for (size_t k = 0; k < sizeof api_fns / sizeof api_fns[0]; k++) {
+        void *sym = dlsym(dl, api_fns[k].name);
+        memcpy((char *)&pl->api + api_fns[k].at, &sym, sizeof sym); /* POSIX: same representation */
+    }
+    falco_abi_plugin_api hooked = pl->api;
+    hooked.init = i == 0 ? init_hook0 : init_hook1;
+    if (falco_host_plugin_load_api(&hooked, path, &pl->p) != FALCO_OK) {
+        fprintf(stderr, "table_bench: %s: %s\n", path, falco_host_errmsg(pl->p));
+        exit(1);
+    }
+    if (falco_host_session_init(s, pl->p, "{}") != FALCO_OK) {
+        fprintf(stderr, "table_bench: %s: %s\n", path, falco_host_session_errmsg(s));
+        exit(1);
+    }
+}
+
+static falco_host_extractor *extractor(falco_host_plugin *p, const char *field) {
+    falco_host_extractor *x;
+    if (falco_host_extractor_new(p, field, &x) != FALCO_OK) {
+        fprintf(stderr, "table_bench: %s: %s\n", field, falco_host_errmsg(p));
+        exit(1);
+    }
+    return x;
+}
+
+int main(int argc, char **argv) {
+    unsigned long rounds = 7, iterations = 200000;
+    if (argc < 3) {
+        fprintf(stderr, "usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N]\n");
+        return 2;
+    }
+    for (int i = 3; i + 1 < argc; i += 2) {
+        char *end;
+        unsigned long n = strtoul(argv[i + 1], &end, 10);
+        if (*end || n == 0 || (strcmp(argv[i], "--rounds") && strcmp(argv[i], "--iterations"))) {
+            fprintf(stderr, "table_bench: bad option %s %s\n", argv[i], argv[i + 1]);
+            return 2;
+        }
+        *(strcmp(argv[i], "--rounds") == 0 ? &rounds : &iterations) = n;
+    }
+    falco_host_session *s;
+    if (falco_host_session_new(0, &s) != FALCO_OK)
+        return 1;
+    load(s, argv[1], 0); /* table_raw exports bench_tab: first */
+    load(s, argv[2], 1);
+    plugin *raw = &plugins[0], *sdk = &plugins[1];
+    reader readers[2][2] = {
+        {{raw, extractor(raw->p, "tabraw.api"), "raw", "table_read"},
+         {raw, extractor(raw->p, "tabraw.own"), "raw", "table_read_owner"}},
+        {{sdk, extractor(sdk->p, "tabsdk.api"), "sdk", "table_read"},
+         {sdk, extractor(sdk->p, "tabsdk.own"), "sdk", "table_read_owner"}},
+    };
+    make_event();
+    falco_abi_event_input in = {.evt = (const falco_abi_event *)(void *)event_buf, .evtnum = 1,
+                                .evtsrc = TABLE_BENCH_SOURCE};
+    /* every reader reads what the table holds, for every key */
+    for (int p = 0; p < 2; p++)
+        for (int r = 0; r < 2; r++)
+            for (uint64_t k = 0; k < TABLE_BENCH_ENTRIES; k++)
+                if (read_one(&readers[p][r], &in, k) != TABLE_BENCH_VALUE(k)) {
+                    fprintf(stderr, "table_bench: %s %s: wrong value for key %llu\n", readers[p][r].label,
+                            readers[p][r].path, (unsigned long long)k);
+                    return 1;
+                }
+    uint64_t calls = iterations / SAMPLES ? iterations / SAMPLES : 1;
+    for (unsigned long round = 0; round < rounds; round++)
+        for (int r = 0; r < 2; r++)
+            for (int o = 0; o < 2; o++) {
+                const reader *rd = &readers[(round + (unsigned long)o) % 2][r];
+                printf("%s %s %.2f\n", rd->label, rd->path, measure(rd, calls));
+                fflush(stdout);
+            }
+    for (int p = 0; p < 2; p++)
+        for (int r = 0; r < 2; r++)
+            falco_host_extractor_free(readers[p][r].x);
+    falco_host_session_free(s);
+    falco_host_plugin_free(sdk->p);
+    falco_host_plugin_free(raw->p); /* the libraries stay loaded until exit */
+    return 0;
+}
