@@ -24,7 +24,11 @@ static falco_rc fail(ctx *c, const char *fmt, const char *a, const char *b)
     return FALCO_EINVAL;
 }
 
-/* The JSON schema type name of v ("integer" for numbers without fraction). */
+/* The JSON schema type name of v. "integer" follows libsinsp (its schema
+ * validator asks jsoncpp's isIntegral): a number written without fraction or
+ * exponent that fits int64/uint64, or one whose double value is whole and
+ * inside [-2^63, 2^64): 5.0, 1e3 and -0.0 are integers, 5.5 and 1e20 are not.
+ * The SDK's config decoder (src/config_internal.h) applies the same rule. */
 static const char *type_of(const falco_json_value *v)
 {
     int64_t i;
@@ -39,7 +43,8 @@ static const char *type_of(const falco_json_value *v)
     case FALCO_JSON_NUMBER:
         if (falco_json_i64(v, &i) || falco_json_u64(v, &u))
             return "integer";
-        if (falco_json_double(v, &d) && isfinite(d) && floor(d) == d)
+        if (falco_json_double(v, &d) && isfinite(d) && floor(d) == d && d >= -9223372036854775808.0 &&
+            d < 18446744073709551616.0)
             return "integer";
         return "number";
     }
