@@ -5,16 +5,23 @@
  *   falcoplug bench PLUGIN [--config JSON] [--open PARAMS] [--field NAME]...
  *                          [--iterations N] [--only extract|next_batch]
  *
- * The host library loads, validates and initializes the plugin and parses the
+ * The host library loads, validates and initializes the plugin (in a
+ * session, as run, check and info do: it may import the host's `threads`
+ * table, and a table it adds is checked as libsinsp does) and parses the
  * field names; the measured calls then go straight through the plugin's ABI
  * function pointers, with no host validation in between, as libsinsp does:
  *  - extract: one extract_fields call per operation, num_fields = 1, with a
  *    freshly filled falco_abi_extract_field (like libsinsp's plugin
  *    filtercheck), a new event number every call, cycling over up to 64 real
- *    events of the plugin's own source;
+ *    events of the plugin's own source; the input carries the host's table
+ *    reader (extraction's read-only window is open while timing);
  *  - next_batch: calls in a tight loop on an instance opened with PARAMS; the
  *    plugin decides how many events a call returns; reported per call and
- *    per event.
+ *    per event. Every batch is checked as `run` checks it (an array, no NULL
+ *    event, falco_host_event_validate, the plugin id rules; the host does
+ *    this work on every batch, so it is timed with the call) and a bad one
+ *    fails the bench. At end of stream the clock stops, the instance is
+ *    reopened and the calls go on: a sample always times the calls asked for.
  * Each sample times SAMPLE_CALLS calls with clock_gettime(CLOCK_MONOTONIC)
  * (well above the clock's resolution); percentiles are over the samples' ns
  * per operation, the mean is total time over total operations. Output, one
@@ -33,7 +40,6 @@
 #endif
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,14 +148,8 @@ static int parse_options(int argc, char **argv, bench_options *o) {
             }
             o->fields[o->nfields++] = argv[++i];
         } else if (strcmp(a, "--iterations") == 0) {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(v, &end, 10);
-            if (errno || *end || n == 0 || v[0] == '-') {
-                fprintf(stderr, "falcoplug bench: --iterations \"%s\": expected a positive number\n", v);
+            if (falcoplug_parse_u64("bench", "--iterations", v, 1, UINT64_MAX, &o->iterations) != 0)
                 return 2;
-            }
-            o->iterations = n;
             i++;
         } else if (strcmp(a, "--only") == 0) {
             o->extract = strcmp(v, "extract") == 0;
@@ -243,10 +243,12 @@ static void plan(uint64_t iterations, uint64_t *per_sample, uint64_t *nsamples) 
 
 typedef struct bench_run {
     const bench_options *o;
+    falco_host_session *s; /* the plugin's tables; freed before hp */
     falco_host_plugin *hp;
     falco_abi_plugin_api api;  /* the plugin's real functions */
     falco_host_instance *inst; /* the open capture (source plugins) */
     const char *evtsrc;
+    uint32_t own_id; /* the plugin's id, 0 without one */
     unsigned char *events[MAX_EVENTS];
     size_t nevents;
     volatile uint64_t sink; /* consumes results so no call looks useless */
@@ -262,6 +264,73 @@ static int fail_plugin(bench_run *r, const char *call, falco_abi_rc rc) {
     fprintf(stderr, "falcoplug bench: plugin '%s': %s returned %d: %s\n", falco_host_plugin_name(r->hp), call,
             (int)rc, err && *err ? err : "(no message)");
     return 1;
+}
+
+/* The full check of one event, as `run` (falco_host_next, after libscap)
+ * makes it: header and parameter lengths (falco_host_event_validate), and
+ * for a plugin with an id only 322 events with 2 params carrying that id
+ * (or 0). Returns 0, or 1 after printing the reason. */
+static int check_event(bench_run *r, const falco_abi_event *ev, uint32_t i, uint32_t n) {
+    const char *name = falco_host_plugin_name(r->hp);
+    char why[512];
+    if (!ev) {
+        fprintf(stderr, "falcoplug bench: plugin '%s': next_batch returned a NULL event (#%u of %u)\n", name, i, n);
+        return 1;
+    }
+    uint32_t len;
+    memcpy(&len, (const unsigned char *)ev + 16, sizeof len);
+    if (falco_host_event_validate(ev, len < 26 ? 26 : len, why, sizeof why) != FALCO_OK) {
+        fprintf(stderr, "falcoplug bench: plugin '%s': next_batch returned a bad event (#%u of %u): %s\n", name, i,
+                n, why);
+        return 1;
+    }
+    uint32_t own = falco_host_plugin_id(r->hp);
+    if (!own)
+        return 0;
+    uint16_t type;
+    uint32_t nparams, id = 0;
+    memcpy(&type, (const unsigned char *)ev + 20, sizeof type);
+    memcpy(&nparams, (const unsigned char *)ev + 22, sizeof nparams);
+    if (type == FALCO_ABI_EVENT_PLUGIN && nparams == 2) /* validated: the id param is there */
+        memcpy(&id, (const unsigned char *)ev + 34, sizeof id);
+    if (type != FALCO_ABI_EVENT_PLUGIN || nparams != 2 || (id != 0 && id != own)) {
+        fprintf(stderr,
+                "falcoplug bench: plugin '%s': next_batch returned a bad event (#%u of %u): type %u with %u params "
+                "and plugin id %u, expected type 322 with 2 params and id %u\n",
+                name, i, n, type, nparams, id, own);
+        return 1;
+    }
+    return 0;
+}
+
+/* The same rules for the common case, a well-formed plugin event, in a few
+ * loads: true when ev passes check_event. (The checks run inside the timed
+ * loop, where the host makes them too; this keeps their cost small next to
+ * a plugin's.) */
+static inline bool plugin_event_ok(const falco_abi_event *ev, uint32_t own) {
+    falco_abi_event h;
+    uint32_t lens[3]; /* plugin id param length, payload length, plugin id */
+    memcpy(&h, ev, sizeof h);
+    if (h.type != FALCO_ABI_EVENT_PLUGIN || h.nparams != 2 || h.len < FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET)
+        return false;
+    memcpy(lens, (const unsigned char *)ev + sizeof h, sizeof lens);
+    return lens[0] == 4 && lens[1] <= h.len - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET &&
+           (!own || lens[2] == 0 || lens[2] == own);
+}
+
+/* Checks a batch the way `run` does before delivering it: an array when
+ * there are events, then check_event for each. Returns 0, or 1 after
+ * printing the reason. */
+static inline int check_batch(bench_run *r, uint32_t n, falco_abi_event **evts) {
+    if (!evts) {
+        fprintf(stderr, "falcoplug bench: plugin '%s': next_batch returned %u events and a NULL array\n",
+                falco_host_plugin_name(r->hp), n);
+        return 1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (!(evts[i] && plugin_event_ok(evts[i], r->own_id)) && check_event(r, evts[i], i, n) != 0)
+            return 1;
+    return 0;
 }
 
 /* Keeps a copy of ev for extraction, with what the host writes into events
@@ -314,7 +383,9 @@ static int prefetch_events(bench_run *r) {
         falco_abi_rc rc = r->api.next_batch(real.state, real.instance, &n, &evts);
         if (rc != FALCO_ABI_RC_SUCCESS && rc != FALCO_ABI_RC_TIMEOUT && rc != FALCO_ABI_RC_EOF)
             return fail_plugin(r, "next_batch", rc);
-        for (uint32_t i = 0; evts && i < n && r->nevents < MAX_EVENTS; i++)
+        if (n && check_batch(r, n, evts) != 0)
+            return 1;
+        for (uint32_t i = 0; i < n && r->nevents < MAX_EVENTS; i++)
             if (keep_event(r, evts[i]) != 0)
                 return 1;
         if (rc == FALCO_ABI_RC_EOF && (r->nevents || reopen(r) != 0))
@@ -344,11 +415,6 @@ static int synthetic_event(bench_run *r) {
     r->events[r->nevents++] = e;
     printf("# no source: extracting from a synthetic empty plugin event of source \"%s\"\n", r->evtsrc);
     return 0;
-}
-
-static const char *owner_last_error(falco_abi_owner_t *o) {
-    (void)o;
-    return NULL;
 }
 
 /* What libsinsp fills for one field reference, parsed from "name[arg]". */
@@ -404,6 +470,10 @@ static uint64_t consume(const falco_abi_extract_field *f) {
 /* Runs `calls` extractions of ref; returns 0 or the failing rc. */
 static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t calls, uint64_t *evtnum) {
     uint64_t sink = 0;
+    /* owner and table reader as the host's extraction fills them */
+    falco_abi_field_extract_input base = {0};
+    (void)falco_host_extract_window_open(r->hp, &base);
+    falco_abi_rc rc = FALCO_ABI_RC_SUCCESS;
     for (uint64_t i = 0; i < calls; i++) {
         /* Filled for every call, as libsinsp's plugin filtercheck does. */
         falco_abi_extract_field f = {.field_id = ref->field->id, .field = ref->field->name,
@@ -412,16 +482,17 @@ static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t c
                                      .flist = ref->field->is_list};
         falco_abi_event_input ev = {.evt = (const falco_abi_event *)r->events[*evtnum % r->nevents],
                                     .evtnum = *evtnum + 1, .evtsrc = r->evtsrc};
-        falco_abi_field_extract_input in = {.owner = r, .get_owner_last_error = owner_last_error,
-                                            .num_fields = 1, .fields = &f};
+        falco_abi_field_extract_input in = base;
+        in.num_fields = 1;
+        in.fields = &f;
         ++*evtnum;
-        falco_abi_rc rc = r->api.extract_fields(real.state, &ev, &in);
-        if (rc != FALCO_ABI_RC_SUCCESS)
-            return rc;
+        if ((rc = r->api.extract_fields(real.state, &ev, &in)) != FALCO_ABI_RC_SUCCESS)
+            break;
         sink += consume(&f);
     }
+    falco_host_extract_window_close();
     r->sink += sink;
-    return FALCO_ABI_RC_SUCCESS;
+    return rc;
 }
 
 static int bench_field(bench_run *r, const char *expr) {
@@ -485,63 +556,76 @@ static int bench_extract(bench_run *r) {
     return 0;
 }
 
-/* Runs up to `calls` next_batch calls; stops early at EOF (*eof set). */
-static falco_abi_rc batch_calls(bench_run *r, uint64_t calls, uint64_t *done, uint64_t *events, bool *eof) {
-    *done = *events = 0;
-    *eof = false;
-    for (uint64_t i = 0; i < calls; i++) {
+/* Totals of a run of next_batch calls. */
+typedef struct batch_totals {
+    uint64_t ns, calls, events, eofs;
+} batch_totals;
+
+/* Makes `calls` next_batch calls and adds them to *t: ns counts the calls
+ * and the checks of their batches; at EOF the clock stops while the
+ * instance is reopened, then the calls go on, so a short source is measured
+ * over every call asked for. Returns 0, or 1 after printing why. */
+static int batch_calls(bench_run *r, uint64_t calls, batch_totals *t) {
+    uint64_t done = 0;
+    while (done < calls) {
         uint32_t n = 0;
-        falco_abi_event **evts = NULL;
-        falco_abi_rc rc = r->api.next_batch(real.state, real.instance, &n, &evts);
-        ++*done;
-        *events += n;
-        if (rc == FALCO_ABI_RC_EOF) {
-            *eof = true;
-            return FALCO_ABI_RC_SUCCESS;
+        falco_abi_rc rc = FALCO_ABI_RC_SUCCESS;
+        int bad = 0;
+        uint64_t events = 0, first = done, t0 = now_ns();
+        while (done < calls) {
+            falco_abi_event **evts = NULL;
+            n = 0;
+            rc = r->api.next_batch(real.state, real.instance, &n, &evts);
+            done++;
+            events += n;
+            if (n && (bad = check_batch(r, n, evts)) != 0)
+                break;
+            if (rc != FALCO_ABI_RC_SUCCESS && rc != FALCO_ABI_RC_TIMEOUT)
+                break;
+            if (rc == FALCO_ABI_RC_SUCCESS && n == 0)
+                break;
         }
-        if (rc == FALCO_ABI_RC_SUCCESS && n == 0)
-            return FALCO_ABI_RC_NOT_SUPPORTED; /* the host's rule, reported by the caller */
-        if (rc != FALCO_ABI_RC_SUCCESS && rc != FALCO_ABI_RC_TIMEOUT)
-            return rc;
+        t->ns += now_ns() - t0;
+        t->calls += done - first;
+        t->events += events;
+        if (bad)
+            return 1;
+        if (rc == FALCO_ABI_RC_SUCCESS && n == 0) {
+            fprintf(stderr, "falcoplug bench: plugin '%s': next_batch returned SUCCESS with 0 events\n",
+                    falco_host_plugin_name(r->hp));
+            return 1;
+        }
+        if (rc == FALCO_ABI_RC_EOF) {
+            t->eofs++;
+            if (reopen(r) != 0)
+                return 1;
+        } else if (rc != FALCO_ABI_RC_SUCCESS && rc != FALCO_ABI_RC_TIMEOUT) {
+            return fail_plugin(r, "next_batch", rc);
+        }
     }
-    return FALCO_ABI_RC_SUCCESS;
+    return 0;
 }
 
 static int bench_next_batch(bench_run *r) {
-    uint64_t per, nsamples, done, events, all_calls = 0, all_events = 0, eofs = 0;
-    bool eof;
+    uint64_t per, nsamples;
     plan(r->o->iterations, &per, &nsamples);
     samples calls = {0}, evs = {0};
-    int ret = 0;
-    falco_abi_rc rc = batch_calls(r, per * nsamples / 10 + per, &done, &events, &eof); /* warm-up */
-    if (rc == FALCO_ABI_RC_SUCCESS && eof && reopen(r) != 0)
-        ret = 1;
-    for (uint64_t i = 0; !ret && rc == FALCO_ABI_RC_SUCCESS && i < nsamples; i++) {
-        uint64_t t0 = now_ns();
-        rc = batch_calls(r, per, &done, &events, &eof);
-        uint64_t t1 = now_ns();
-        if (!samples_add(&calls, t1 - t0, done) || !samples_add(&evs, t1 - t0, events)) {
+    batch_totals warm = {0}, all = {0};
+    int ret = batch_calls(r, per * nsamples / 10 + per, &warm);
+    for (uint64_t i = 0; !ret && i < nsamples; i++) {
+        batch_totals t = {0};
+        ret = batch_calls(r, per, &t);
+        if (!ret && (!samples_add(&calls, t.ns, t.calls) || !samples_add(&evs, t.ns, t.events))) {
             fprintf(stderr, "falcoplug bench: out of memory\n");
             ret = 1;
         }
-        all_calls += done;
-        all_events += events;
-        if (eof) {
-            eofs++;
-            if (reopen(r) != 0)
-                ret = 1;
-        }
-    }
-    if (rc == FALCO_ABI_RC_NOT_SUPPORTED) {
-        fprintf(stderr, "falcoplug bench: plugin '%s': next_batch returned SUCCESS with 0 events\n",
-                falco_host_plugin_name(r->hp));
-        ret = 1;
-    } else if (rc != FALCO_ABI_RC_SUCCESS) {
-        ret = fail_plugin(r, "next_batch", rc);
+        all.calls += t.calls;
+        all.events += t.events;
+        all.eofs += t.eofs;
     }
     if (!ret) {
         printf("# next_batch events/call=%.2f eof_reopens=%" PRIu64 "\n",
-               all_calls ? (double)all_events / (double)all_calls : 0.0, eofs);
+               all.calls ? (double)all.events / (double)all.calls : 0.0, all.eofs);
         samples_print(&calls, "next_batch", "ns/call");
         samples_print(&evs, "next_batch", "ns/event");
     }
@@ -552,7 +636,11 @@ static int bench_next_batch(bench_run *r) {
 
 /* Loads PLUGIN through the trampolines and initializes it. */
 static int load(bench_run *r, void **dl) {
-    *dl = dlopen(r->o->plugin, RTLD_NOW | RTLD_LOCAL);
+    char *path = falcoplug_plugin_path(r->o->plugin);
+    if (!path)
+        return 1;
+    *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    free(path);
     if (!*dl) {
         fprintf(stderr, "falcoplug bench: cannot load %s: %s\n", r->o->plugin, dlerror());
         return 1;
@@ -565,8 +653,15 @@ static int load(bench_run *r, void **dl) {
     wrapped.open = r->api.open ? record_open : NULL;
     if (falco_host_plugin_load_api(&wrapped, r->o->plugin, &r->hp) != FALCO_OK)
         return fail(r, "load");
-    if (falco_host_plugin_init(r->hp, r->o->config) != FALCO_OK)
-        return fail(r, "init");
+    if (falco_host_session_new(0, &r->s) != FALCO_OK) {
+        fprintf(stderr, "falcoplug bench: init: out of memory\n");
+        return 1;
+    }
+    if (falco_host_session_init(r->s, r->hp, r->o->config) != FALCO_OK) {
+        fprintf(stderr, "falcoplug bench: init: %s\n", falco_host_session_errmsg(r->s));
+        return 1;
+    }
+    r->own_id = falco_host_plugin_id(r->hp);
     return 0;
 }
 
@@ -610,6 +705,7 @@ int falcoplug_bench_main(int argc, char **argv) {
     for (size_t i = 0; i < r.nevents; i++)
         free(r.events[i]);
     falco_host_close(r.inst);
+    falco_host_session_free(r.s); /* before the plugin it borrows */
     falco_host_plugin_free(r.hp);
     if (dl)
         dlclose(dl);

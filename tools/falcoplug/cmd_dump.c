@@ -1,7 +1,9 @@
 /*
- * cmd_dump.c - `falcoplug dump FILE [--type N|NAME ...]`: prints the events of
- * a capture file (plain or gzip'd), exactly one line per event on stdout, in
- * the SDK's text rendering (falco_evt_format with the ts/tid header). Errors
+ * cmd_dump.c - `falcoplug dump FILE [--converted] [--type N|NAME ...]`: prints
+ * the events of a capture file (plain or gzip'd), exactly one line per event
+ * on stdout, in the SDK's text rendering (falco_evt_format with the ts/tid
+ * header): the events as written, or with --converted the events libsinsp
+ * sees (the capture converter's output), each led by its evt.num. Errors
  * and the summary go to stderr. Exit status: 0 when the whole file was read,
  * 1 when reading stopped on an error (every event before it was printed),
  * 2 on bad usage.
@@ -22,9 +24,12 @@
 
 static void dump_usage(FILE *out)
 {
-    fputs("usage: falcoplug dump FILE [--type N|NAME]...\n"
+    fputs("usage: falcoplug dump FILE [--converted] [--type N|NAME]...\n"
           "  Prints every event of the capture FILE (plain or gzip'd), one line each:\n"
           "  <ts> <tid> <dir> <name> param=value...\n"
+          "  --converted    the events as libsinsp sees them: old layouts upgraded, enter\n"
+          "                 events merged into their exits, each line led by the evt.num\n"
+          "                 libsinsp gives the event: <evt.num> <ts> <tid> <dir> ...\n"
           "  --type N|NAME  only events of this type: a code (e.g. 322), an event name\n"
           "                 (e.g. open: every code with that name, enter and exit) or an\n"
           "                 enum name (PPME_SYSCALL_OPEN_E or SYSCALL_OPEN_E); repeatable\n",
@@ -57,18 +62,15 @@ static const char *dump_render(const void *ev, size_t len, char **buf, size_t *c
             }
         }
     }
-    /* one line per event, whatever the strings held */
-    for (char *p = *buf; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = '.';
-    return *buf;
+    /* one line per event, no terminal controls, whatever the strings held */
+    return falcoplug_clean_text(*buf);
 }
 
 int falcoplug_dump_main(int argc, char **argv)
 {
     const char *path = NULL;
     bool *keep = calloc(FALCO_EVT_COUNT, sizeof *keep);
-    bool filtered = false;
+    bool filtered = false, converted = false;
     if (!keep) {
         fprintf(stderr, "falcoplug dump: out of memory\n");
         return 1;
@@ -78,6 +80,8 @@ int falcoplug_dump_main(int argc, char **argv)
             dump_usage(stdout);
             free(keep);
             return 0;
+        } else if (strcmp(argv[i], "--converted") == 0) {
+            converted = true;
         } else if (strcmp(argv[i], "--type") == 0 || strcmp(argv[i], "-t") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "falcoplug dump: --type needs a value\n");
@@ -126,32 +130,47 @@ int falcoplug_dump_main(int argc, char **argv)
     char *line = malloc(cap);
     const void *ev;
     size_t len;
-    unsigned long long read = 0, shown = 0;
+    unsigned long long read = 0, shown = 0, delivered = 0;
     falco_rc rc = FALCO_ENOMEM;
-    while (line && (rc = falco_capture_next(r, &ev, &len, NULL)) == FALCO_OK) {
+    falco_capture_block_info bi;
+    falco_capture_converter *conv = converted ? falco_capture_converter_new(NULL) : NULL;
+    const char *conv_err = NULL;
+    while (line && (!converted || conv) && (rc = falco_capture_next(r, &ev, &len, &bi)) == FALCO_OK) {
         read++;
+        falco_capture_converted_info ci = {.evtnum = 0};
+        if (converted) {
+            if ((rc = falco_capture_converter_feed(conv, ev, len, &bi)) != FALCO_OK) {
+                conv_err = falco_capture_converter_errmsg(conv);
+                break; /* libscap fails the capture here too */
+            }
+            if (falco_capture_converter_next(conv, &ev, &len, &ci) != FALCO_OK || !ci.shown)
+                continue; /* kept as a pending enter, dropped, or numbered only */
+            delivered++;
+        }
         uint16_t type;
         memcpy(&type, (const char *)ev + 20, 2);
         if (filtered && (type >= FALCO_EVT_COUNT || !keep[type]))
             continue;
         line[0] = '\0';
+        if (converted)
+            printf("%llu ", (unsigned long long)ci.evtnum);
         puts(dump_render(ev, len, &line, &cap));
         shown++;
     }
     int status = 0;
-    if (rc == FALCO_EOF) {
+    if (rc == FALCO_EOF && converted) {
+        fprintf(stderr, "falcoplug dump: %s: %llu events, %llu as libsinsp sees them, %llu shown\n", path, read,
+                delivered, shown);
+    } else if (rc == FALCO_EOF) {
         fprintf(stderr, "falcoplug dump: %s: %llu events, %llu shown\n", path, read, shown);
     } else {
         fprintf(stderr, "falcoplug dump: %s: stopped after %llu events (%llu shown): %s\n", path, read, shown,
-                line ? falco_capture_errmsg(r) : "out of memory");
-        status = 1;
-    }
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "falcoplug dump: writing stdout failed\n");
+                conv_err ? conv_err : !line || (converted && !conv) ? "out of memory" : falco_capture_errmsg(r));
         status = 1;
     }
     free(line);
     free(keep);
+    falco_capture_converter_free(conv);
     falco_capture_close(r);
     return status;
 }

@@ -8,13 +8,31 @@
 
 #include "falcoplug.h"
 
+/* "label: value\n" with value from the plugin, on one line. */
+static void print_str(const char *label, const char *value)
+{
+    printf("%s: ", label);
+    falcoplug_put_str(stdout, value);
+    fputc('\n', stdout);
+}
+
+/* s from the plugin, then spaces up to width columns (as printf's %-*s). */
+static void put_padded(const char *s, int width)
+{
+    falcoplug_put_str(stdout, s);
+    for (int n = (int)strlen(s); n < width; n++)
+        fputc(' ', stdout);
+}
+
 static void print_list(const char *label, falco_string_list l, const char *empty)
 {
     printf("%s: ", label);
     if (!l.count)
         printf("%s", empty);
-    for (size_t i = 0; i < l.count; i++)
-        printf("%s%s", i ? ", " : "", l.items[i]);
+    for (size_t i = 0; i < l.count; i++) {
+        fputs(i ? ", " : "", stdout);
+        falcoplug_put_str(stdout, l.items[i]);
+    }
     printf("\n");
 }
 
@@ -32,6 +50,40 @@ static void print_caps(unsigned caps)
         if (caps & names[i].cap)
             printf(" %s", names[i].name);
     printf("\n");
+}
+
+static void count_event(void *userdata, falco_host_plugin *p, const falco_abi_event *evt)
+{
+    (void)p, (void)evt;
+    (*(size_t *)userdata)++;
+}
+
+/* What dump_state gives right after init: the plugin's state dump is
+ * requested by the host (libsinsp: when a capture is written), any time. */
+static void print_dump_state(falco_host_plugin *p)
+{
+    size_t n = 0;
+    falco_rc rc = falco_host_dump_state(p, count_event, &n);
+    if (rc == FALCO_NOT_SUPPORTED)
+        printf("dump state: no\n");
+    else if (rc != FALCO_OK)
+        print_str("dump state: failed", falco_host_errmsg(p));
+    else
+        printf("dump state: yes (%zu event%s after init)\n", n, n == 1 ? "" : "s");
+}
+
+/* Capture listening: capture_open then capture_close, as a host does
+ * around a capture; routines subscribed in between are not run. */
+static void print_listen(falco_host_plugin *p)
+{
+    if (falco_host_capture_open(p) != FALCO_OK) {
+        print_str("capture open: failed", falco_host_errmsg(p));
+        return;
+    }
+    if (falco_host_capture_close(p) != FALCO_OK)
+        print_str("capture close: failed", falco_host_errmsg(p));
+    else
+        printf("capture open/close: ok\n");
 }
 
 static void print_types(const char *label, const uint16_t *codes, size_t n, bool all)
@@ -57,12 +109,19 @@ static void print_fields(const falco_host_plugin *p)
                      f->arg_key ? "key" : "");
         if (f->arg_required)
             strncat(arg, ",required", sizeof arg - strlen(arg) - 1);
-        printf("  %-24s %-8s %-4s %-14s %-12s %s", f->name, f->type_name, f->is_list ? "list" : "-", arg,
-               f->display[0] ? f->display : "-", f->desc);
+        fputs("  ", stdout);
+        put_padded(f->name, 24);
+        printf(" %-8s %-4s %-14s ", f->type_name, f->is_list ? "list" : "-", arg);
+        put_padded(f->display[0] ? f->display : "-", 12);
+        fputc(' ', stdout);
+        falcoplug_put_str(stdout, f->desc);
         if (f->add_output)
             printf(" [addOutput]");
-        for (size_t k = 0; k < f->properties.count; k++)
-            printf("%s%s%s", k ? "," : " {", f->properties.items[k], k + 1 == f->properties.count ? "}" : "");
+        for (size_t k = 0; k < f->properties.count; k++) {
+            fputs(k ? "," : " {", stdout);
+            falcoplug_put_str(stdout, f->properties.items[k]);
+            fputs(k + 1 == f->properties.count ? "}" : "", stdout);
+        }
         printf("\n");
     }
 }
@@ -73,27 +132,36 @@ int falcoplug_info_main(int argc, char **argv)
         fprintf(argc == 2 ? stdout : stderr,
                 "usage: falcoplug info PLUGIN\n\n"
                 "Prints what PLUGIN (a .so path) declares: name, version, description, contact,\n"
-                "required API version, capabilities, id and source, extract/parse/async sources,\n"
-                "fields, init schema and open params.\n");
+                "required API version, capabilities (source, extract, parse, async, listen, as\n"
+                "libsinsp detects them from the exported symbols), id and source,\n"
+                "extract/parse/async sources, async event names, fields, init schema; then,\n"
+                "after init with an empty config: extract/parse event types, whether it\n"
+                "implements dump_state (and how many events it dumps), capture open/close\n"
+                "for listen plugins, and open params.\n");
         return argc == 2 ? 0 : 2;
     }
-    falco_host_plugin *p;
-    if (falco_host_plugin_load(argv[1], &p) != FALCO_OK) {
-        fprintf(stderr, "falcoplug info: %s\n", falco_host_errmsg(p));
+    falco_host_plugin *p = NULL;
+    char *path = falcoplug_plugin_path(argv[1]);
+    falco_rc rc = path ? falco_host_plugin_load(path, &p) : FALCO_ENOMEM;
+    free(path);
+    if (rc != FALCO_OK) {
+        fputs("falcoplug info: ", stderr);
+        falcoplug_put_str(stderr, falco_host_errmsg(p));
+        fputc('\n', stderr);
         falco_host_plugin_free(p);
         return 1;
     }
     falcoplug_set_log(p);
     unsigned caps = falco_host_plugin_caps(p);
-    printf("name: %s\n", falco_host_plugin_name(p));
-    printf("version: %s\n", falco_host_plugin_version(p));
-    printf("description: %s\n", falco_host_plugin_description(p));
-    printf("contact: %s\n", falco_host_plugin_contact(p));
-    printf("required api version: %s\n", falco_host_plugin_required_api_version(p));
+    print_str("name", falco_host_plugin_name(p));
+    print_str("version", falco_host_plugin_version(p));
+    print_str("description", falco_host_plugin_description(p));
+    print_str("contact", falco_host_plugin_contact(p));
+    print_str("required api version", falco_host_plugin_required_api_version(p));
     print_caps(caps);
     if (caps & FALCO_HOST_CAP_SOURCE) {
         printf("id: %u\n", falco_host_plugin_id(p));
-        printf("event source: %s\n", falco_host_plugin_event_source(p)[0] ? falco_host_plugin_event_source(p) : "-");
+        print_str("event source", falco_host_plugin_event_source(p)[0] ? falco_host_plugin_event_source(p) : "-");
     }
     if (caps & FALCO_HOST_CAP_EXTRACT)
         print_list("extract sources", falco_host_plugin_extract_sources(p), "all");
@@ -113,9 +181,13 @@ int falcoplug_info_main(int argc, char **argv)
         printf("config schema: none\n");
     }
 
-    /* What only exists after init. Plugin log lines go to stderr. */
-    if (falco_host_plugin_init(p, NULL) != FALCO_OK) {
-        printf("init with an empty config failed: %s\n", falco_host_errmsg(p));
+    /* What only exists after init. Plugin log lines go to stderr. In a
+     * session, as in Falco: the plugin may get the host's `threads` table. */
+    falco_host_session *s = NULL;
+    if (falco_host_session_new(0, &s) != FALCO_OK) {
+        print_str("init with an empty config failed", "out of memory");
+    } else if (falco_host_session_init(s, p, NULL) != FALCO_OK) {
+        print_str("init with an empty config failed", falco_host_errmsg(p));
     } else {
         size_t n;
         bool all;
@@ -128,18 +200,28 @@ int falcoplug_info_main(int argc, char **argv)
             codes = falco_host_plugin_parse_types(p, &n, &all);
             print_types("parse event types", codes, n, all);
         }
+        print_dump_state(p);
+        if (caps & FALCO_HOST_CAP_LISTEN)
+            print_listen(p);
         if (caps & FALCO_HOST_CAP_SOURCE) {
             const falco_host_open_param *op;
             if (falco_host_list_open_params(p, &op, &n) != FALCO_OK) {
-                printf("open params: error: %s\n", falco_host_errmsg(p));
+                print_str("open params: error", falco_host_errmsg(p));
             } else {
                 printf("open params (%zu):\n", n);
-                for (size_t i = 0; i < n; i++)
-                    printf("  %s%s%s%s%s\n", op[i].value, op[i].desc[0] ? "  " : "", op[i].desc,
-                           op[i].separator[0] ? "  separator: " : "", op[i].separator);
+                for (size_t i = 0; i < n; i++) {
+                    fputs("  ", stdout);
+                    falcoplug_put_str(stdout, op[i].value);
+                    fputs(op[i].desc[0] ? "  " : "", stdout);
+                    falcoplug_put_str(stdout, op[i].desc);
+                    fputs(op[i].separator[0] ? "  separator: " : "", stdout);
+                    falcoplug_put_str(stdout, op[i].separator);
+                    fputc('\n', stdout);
+                }
             }
         }
     }
+    falco_host_session_free(s); /* before the plugin it borrows */
     falco_host_plugin_free(p);
     return 0;
 }

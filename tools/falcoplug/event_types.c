@@ -1,5 +1,4 @@
 /* Event type selection shared by `run --type` and `dump --type`. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,11 +11,20 @@
 
 bool falcoplug_select_event_type(const char *arg, bool *keep)
 {
-    char *end;
-    errno = 0;
-    unsigned long code = strtoul(arg, &end, 0);
-    if (*arg && *end == '\0' && errno == 0)
-        return code < FALCO_EVT_COUNT && (keep[code] = true);
+    /* A code is decimal digits only ("010" is 10, not octal 8); event names
+     * never start with a digit. Too large a code selects nothing. */
+    if (*arg >= '0' && *arg <= '9') {
+        unsigned long code = 0;
+        for (const char *s = arg; *s; s++) {
+            if (*s < '0' || *s > '9')
+                return false;
+            code = code * 10 + (unsigned long)(*s - '0');
+            if (code >= FALCO_EVT_COUNT)
+                return false;
+        }
+        keep[code] = true;
+        return true;
+    }
     bool found = false;
     for (uint16_t c = 0; c < FALCO_EVT_COUNT; c++) {
         const falco_evt_info *info = falco_evt_table_get(c);

@@ -1,4 +1,5 @@
 /* print.c - output helpers shared by the falcoplug commands. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ static void print_string(FILE *out, const char *s, size_t len)
             fprintf(out, "\\%c", c);
         else if (c == '\n')
             fputs("\\n", out);
-        else if (c < 0x20)
+        else if (c < 0x20 || c == 0x7f)
             fprintf(out, "\\u%04x", c);
         else
             fputc(c, out);
@@ -68,18 +69,123 @@ void falcoplug_print_json(FILE *out, const char *text, const char *indent)
     if (root)
         print_value(out, root, indent, 0);
     else
-        fputs(text, out);
+        falcoplug_put_str(out, text);
     fputc('\n', out);
     falco_json_doc_free(doc);
 }
 
-/* Plugin log lines on stderr; debug and trace only with FALCOPLUG_DEBUG set. */
+/* Length of the one character at s (left bytes) when it is safe to show:
+ * printable ASCII, or a well-formed UTF-8 sequence (no overlong form, no
+ * surrogate, at most U+10FFFF) other than a C1 control (U+0080..U+009F,
+ * which some terminals obey like ESC sequences). 0 when the byte is not. */
+static size_t safe_char(const unsigned char *s, size_t left)
+{
+    unsigned c = s[0];
+    if (c >= 0x20 && c < 0x7f)
+        return 1;
+    size_t n;
+    unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        if (c == 0xc2)
+            lo = 0xa0; /* U+0080..U+009F are the C1 controls */
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else {
+        return 0;
+    }
+    if (left < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+void falcoplug_put_text(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0; /* start of the safe bytes not written yet */
+    for (size_t i = 0; i < len;) {
+        size_t n = safe_char(u + i, len - i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        fwrite(s + run, 1, i - run, out);
+        fputc('.', out);
+        run = ++i;
+    }
+    fwrite(s + run, 1, len - run, out);
+}
+
+void falcoplug_put_str(FILE *out, const char *s)
+{
+    if (s)
+        falcoplug_put_text(out, s, strlen(s));
+}
+
+char *falcoplug_clean_text(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        size_t n = safe_char(u + i, len - i);
+        if (!n) {
+            u[i] = '.';
+            n = 1;
+        }
+        i += n;
+    }
+    return s;
+}
+
+/* errno of the first failed write to stdout, 0 while none is known. */
+static int stdout_errno;
+
+bool falcoplug_stdout_ok(void)
+{
+    if (!ferror(stdout))
+        return true;
+    if (!stdout_errno)
+        stdout_errno = errno; /* best effort: right after the failed call */
+    return false;
+}
+
+bool falcoplug_flush_stdout(void)
+{
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno;
+    return falcoplug_stdout_ok();
+}
+
+const char *falcoplug_stdout_error(void)
+{
+    return stdout_errno ? strerror(stdout_errno) : NULL;
+}
+
+/* Plugin log lines on stderr, one line each; debug and trace only with
+ * FALCOPLUG_DEBUG set. */
 static void cli_log(void *userdata, const char *component, const char *msg, falco_abi_log_severity sev)
 {
     (void)userdata;
     if (sev > FALCO_ABI_LOG_INFO && !getenv("FALCOPLUG_DEBUG"))
         return;
-    fprintf(stderr, "[%s] %s: %s\n", falco_host_severity_name(sev), component, msg);
+    fprintf(stderr, "[%s] ", falco_host_severity_name(sev));
+    falcoplug_put_str(stderr, component);
+    fputs(": ", stderr);
+    falcoplug_put_str(stderr, msg);
+    fputc('\n', stderr);
 }
 
 void falcoplug_set_log(falco_host_plugin *p)

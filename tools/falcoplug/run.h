@@ -1,7 +1,8 @@
 /*
- * run.h - the pieces of `falcoplug run` shared by its live mode (cmd_run.c)
- * and its capture mode (run_capture.c): the -o template and the per-event
- * output. Internal to falcoplug.
+ * run.h - the pieces of `falcoplug run` shared by its live mode (cmd_run.c),
+ * its capture mode (run_capture.c) and its several-plugin mode
+ * (run_session.c): the -o template and the per-event output. Internal to
+ * falcoplug.
  */
 #ifndef FALCOPLUG_RUN_H
 #define FALCOPLUG_RUN_H
@@ -27,27 +28,83 @@ typedef struct run_opts {
     bool filtered;            /* --type given: only the codes marked in keep */
     bool keep[FALCO_EVT_COUNT];
     run_template tmpl;        /* -o; count 0 without -o */
+    bool metrics;             /* --metrics: print the plugin's metrics at the end */
+    bool progress;            /* --progress: the source's progress on stderr */
+    unsigned long long progress_every; /* --progress-every N events (0: once a second) */
+    /* several plugins (run_session.c) */
+    const char **with;        /* --with PATH[|CONFIG], in order */
+    size_t nwith;
+    bool nodriver;            /* --nodriver: no source, only async events */
+    unsigned long long timeout_ms; /* --timeout-ms MS (0: none) */
+    bool dump_state;          /* --dump-state: dump_state of every plugin at the end */
+    /* state tables (run_tables.c) */
+    bool tables;              /* --tables: list the session's tables at the end */
+    unsigned long long table_entries; /* --table-entries N: and up to N entries of each */
+    const char **only_tables; /* --table NAME, repeatable: only these */
+    size_t nonly;
 } run_opts;
 
-/* Splits fmt into literal text and %field / %field[arg] references compiled
- * against p. Returns 0, or -1 with the reason in falco_host_errmsg(p) (or
- * out of memory). Free with run_template_free(). */
+/* Splits fmt into literal text and field references compiled against p,
+ * as libsinsp's output formatter reads a format: at each '%' an optional
+ * width (digits: the value padded or cut to that many bytes), then the
+ * longest reference that compiles: name[arg] (arg bare or quoted), else the
+ * longest field name (so "%f[1]" of a field f that takes no argument is f,
+ * then the text "[1]"). A '%' without a field after it is an error.
+ * Returns 0, or -1 after printing the reason on stderr. Free with
+ * run_template_free(). */
 int run_template_parse(falco_host_plugin *p, const char *fmt, run_template *t);
 void run_template_free(run_template *t);
 
-/* Prints "<evtnum> <template>\n" for one event (lists as (a,b), no value or
- * an event the plugin does not extract from as <NA>). Returns -1 on an
- * extraction failure (message on stderr). */
+/* As run_template_parse over the n plugins of a session: each reference is
+ * resolved, as libsinsp does, against the plugins in load order, the first
+ * one that extracts from `source` and declares the field winning (else the
+ * first that declares it: its values print <NA>). Returns 0, or -1 after
+ * printing the reason on stderr. */
+int run_template_parse_multi(falco_host_plugin *const *ps, size_t n, const char *source, const char *fmt,
+                             run_template *t);
+
+/* Prints "<evtnum> <template>\n" for one event (each field extracted by
+ * the plugin it was resolved against; p is unused): lists as (a,b); no
+ * value, an event the plugin does not extract from, or a failed extraction
+ * as <NA>, as libsinsp does (a failure's message goes to stderr, once per
+ * distinct message: see run_extract_report). Returns -1 only when out of
+ * memory (message on stderr). */
 int run_template_print(falco_host_plugin *p, const run_template *t, const falco_abi_event_input *ei);
 
 /* Appends " | name=value ..." for every non-list field of p that has a value
- * for ei (nothing when p does not extract from it). Returns -1 on an
- * extraction failure (message on stderr). */
+ * for ei (nothing when p does not extract from it; a failed extraction is
+ * no value, reported as by run_template_print). Returns -1 only when out of
+ * memory (message on stderr). */
 int run_print_field_values(falco_host_plugin *p, const falco_abi_event_input *ei);
 
+/* Prints on stderr how many extractions failed during the run (each
+ * distinct message was printed when first seen), when any did, and forgets
+ * them. Call once at the end of a run, on the main thread. */
+void run_extract_report(void);
 
-/* Replays the events of opts->capture through p: parse, then the -o fields or
- * the default line. Returns the exit status (0, or 1 on a failure). */
-int run_capture(falco_host_plugin *p, const run_opts *opts);
+/* Replays the events of opts->capture through p (initialized in session s,
+ * whose threads table gets the capture's processes and follows its syscall
+ * events): parse, then the -o fields or the default line. Returns the exit
+ * status (0, or 1 on a failure). */
+int run_capture(falco_host_plugin *p, falco_host_session *s, const run_opts *opts);
+
+/* Prints s's state tables (--tables, --table-entries, --table; format in
+ * run_tables.c). Returns 0, or 1 when a table could not be read or a
+ * --table names none (message on stderr). */
+int run_print_tables(falco_host_session *s, const run_opts *o);
+
+/* The text of a capture event: p's event_to_string for its own events, else
+ * the SDK's rendering into *buf (grown as needed). Raw: print it with
+ * falcoplug_put_str. */
+const char *run_event_text(falco_host_plugin *p, const falco_abi_event_input *ei, size_t len, char **buf,
+                           size_t *cap);
+
+/* Runs ps[0] (the PLUGIN argument) with the n - 1 --with plugins in session
+ * s (run_session.c): a live source, --capture or --nodriver; async event
+ * lines, --dump-state, --timeout-ms, --tables. The plugins are loaded and
+ * initialized in s (falco_host_session_init), which the caller frees after
+ * this returns, before the plugins; opts->tmpl is not parsed yet. Returns
+ * the exit status. */
+int run_session(falco_host_session *s, falco_host_plugin **ps, size_t n, run_opts *opts, const char *fmt);
 
 #endif

@@ -2,14 +2,18 @@
  * run_capture.c - `falcoplug run PLUGIN --capture FILE`: replays the events of
  * a scap capture through a plugin the way libsinsp does when it reads a file.
  *
- * Each event gets an event number (its position in the file, from 1) and a
- * source: a plugin event (322) or async event (402) carrying the plugin's id
- * belongs to the plugin's own source; other plugin events belong to sources
- * this run does not know, and are skipped (libsinsp would need the plugin
- * that produced them); an async event with plugin id 0 and every other event
- * belong to "syscall". The plugin then parses the event (when it parses, the
- * host checks source and type) and its fields are extracted (an event it does
- * not extract from prints <NA>).
+ * The events are those libsinsp sees, not the blocks of the file: the capture
+ * converter (falco/capture.h) upgrades old layouts and merges enter events
+ * into their exits as libscap does, and numbers them as libsinsp does, so the
+ * plugin gets the events, parameters and numbers it gets in Falco (the enter
+ * events libsinsp numbers but does not return are parsed, not printed).
+ * Each event then gets a source: a plugin event (322) or async event (402)
+ * carrying the plugin's id belongs to the plugin's own source; other plugin
+ * events belong to sources this run does not know, and are skipped (libsinsp
+ * would need the plugin that produced them); an async event with plugin id 0
+ * and every other event belong to "syscall". The plugin then parses the event
+ * (when it parses, the host checks source and type) and its fields are
+ * extracted (an event it does not extract from prints <NA>).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,8 @@
 #include <falco/capture.h>
 #include <falco/event.h>
 
+#include "capture_threads.h"
+#include "falcoplug.h"
 #include "run.h"
 
 #define PLUGIN_ID_OFFSET 34u /* 26-byte header + two u32 lengths (322 and 402 alike) */
@@ -36,8 +42,7 @@ static const char *event_source(falco_host_plugin *p, const falco_abi_event *ev,
     return NULL;
 }
 
-/* The event's text: the plugin's own rendering for its events, else the SDK's. */
-static const char *event_text(falco_host_plugin *p, const falco_abi_event_input *ei, size_t len, char **buf,
+const char *run_event_text(falco_host_plugin *p, const falco_abi_event_input *ei, size_t len, char **buf,
                               size_t *cap)
 {
     const char *text;
@@ -59,9 +64,6 @@ static const char *event_text(falco_host_plugin *p, const falco_abi_event_input 
             (void)falco_evt_format(&v, 0, *buf, *cap, &needed);
         }
     }
-    for (char *c = *buf; *c; c++) /* one line per event */
-        if (*c == '\n' || *c == '\r')
-            *c = '.';
     return *buf;
 }
 
@@ -80,12 +82,20 @@ static const falco_abi_event *aligned_copy(const void *ev, size_t len, void **bu
     return *buf;
 }
 
-int run_capture(falco_host_plugin *p, const run_opts *o)
+int run_capture(falco_host_plugin *p, falco_host_session *s, const run_opts *o)
 {
     falco_capture_error cerr;
     falco_capture_reader *r = falco_capture_open(o->capture, &cerr);
     if (!r) {
         fprintf(stderr, "falcoplug run: %s\n", cerr.msg);
+        return 1;
+    }
+    /* libsinsp's thread table starts from the capture's process list */
+    if (capture_threads_fill(s, falco_capture_get_metadata(r)) != FALCO_OK) {
+        fprintf(stderr, "falcoplug run: %s: ", o->capture);
+        falcoplug_put_str(stderr, falco_host_session_errmsg(s));
+        fputc('\n', stderr);
+        falco_capture_close(r);
         return 1;
     }
     size_t text_cap = 4096, ev_cap = 0;
@@ -98,19 +108,37 @@ int run_capture(falco_host_plugin *p, const run_opts *o)
     const void *raw;
     size_t len;
     falco_capture_block_info info;
-    while (text_buf && (!o->limit || n < o->limit) && (rc = falco_capture_next(r, &raw, &len, &info)) == FALCO_OK) {
+    falco_capture_converted_info cinfo;
+    falco_capture_converter *conv = falco_capture_converter_new(NULL);
+    bool conv_failed = false;
+    while (text_buf && conv && (!o->limit || n < o->limit)) {
+        /* the next event libsinsp would see: drain the last feed, then read on */
+        if (falco_capture_converter_next(conv, &raw, &len, &cinfo) != FALCO_OK) {
+            if ((rc = falco_capture_next(r, &raw, &len, &info)) != FALCO_OK)
+                break;
+            if ((rc = falco_capture_converter_feed(conv, raw, len, &info)) != FALCO_OK) {
+                conv_failed = true; /* libscap fails the capture here too */
+                break;
+            }
+            continue;
+        }
         const falco_abi_event *ev = aligned_copy(raw, len, &ev_buf, &ev_cap);
         if (!ev) {
             rc = FALCO_ENOMEM;
             break;
         }
-        falco_abi_event_input ei = { ev, info.index + 1, event_source(p, ev, len) };
+        falco_abi_event_input ei = { ev, cinfo.evtnum, event_source(p, ev, len) };
         if (!ei.evtsrc) {
             skipped++;
             continue;
         }
+        /* libsinsp's own parsers first: the threads table follows the syscalls */
+        if (strcmp(ei.evtsrc, "syscall") == 0)
+            (void)falco_host_threads_event(s, ev); /* the converter's events are well-formed */
         if (parses)
             (void)falco_host_parse(p, &ei); /* failures are logged; libsinsp ignores them */
+        if (!cinfo.shown)
+            continue; /* numbered and parsed, but libsinsp does not return it */
         if (o->filtered && (ev->type >= FALCO_EVT_COUNT || !o->keep[ev->type]))
             continue;
         n++;
@@ -121,8 +149,9 @@ int run_capture(falco_host_plugin *p, const run_opts *o)
             }
             continue;
         }
-        printf("%llu ts=%llu %s", (unsigned long long)ei.evtnum, (unsigned long long)ev->ts,
-               event_text(p, &ei, len, &text_buf, &text_cap));
+        printf("%llu ts=%llu ", (unsigned long long)ei.evtnum, (unsigned long long)ev->ts);
+        /* the plugin's text and the SDK's alike: one line, no terminal controls */
+        falcoplug_put_str(stdout, run_event_text(p, &ei, len, &text_buf, &text_cap));
         if (run_print_field_values(p, &ei) != 0) {
             status = 1;
             break;
@@ -136,7 +165,8 @@ int run_capture(falco_host_plugin *p, const run_opts *o)
             printf("EOF after %llu events\n", n);
         } else {
             fprintf(stderr, "falcoplug run: %s: stopped after %llu events: %s\n", o->capture, n,
-                    rc == FALCO_ENOMEM ? "out of memory" : falco_capture_errmsg(r));
+                    conv_failed ? falco_capture_converter_errmsg(conv)
+                    : rc == FALCO_ENOMEM || !conv ? "out of memory" : falco_capture_errmsg(r));
             status = 1;
         }
     }
@@ -144,6 +174,7 @@ int run_capture(falco_host_plugin *p, const run_opts *o)
         fprintf(stderr, "falcoplug run: %s: %llu events of other plugins skipped\n", o->capture, skipped);
     free(text_buf);
     free(ev_buf);
+    falco_capture_converter_free(conv);
     falco_capture_close(r);
     return status;
 }
