@@ -274,7 +274,8 @@ falco_rc falco_table_write_str(falco_plugin *p, falco_table *t, falco_table_entr
 falco_rc falco_table_read_table(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
                                 falco_table **out);
 
-/* Number of entries (FALCO_OK and *n). */
+/* Number of entries: FALCO_OK and *n, or FALCO_ERROR with the host's owner
+ * error when the host fails (it answers UINT64_MAX). */
 falco_rc falco_table_size(falco_plugin *p, falco_table *t, uint64_t *n);
 
 /* Calls fn(e, userdata) for each entry until fn returns false. Entries are
@@ -315,7 +316,8 @@ void *falco_table_lookup(falco_table *t, falco_table_key key);
 /* The entry under key, created zeroed when missing; NULL when out of
  * memory or key has another type. */
 void *falco_table_emplace(falco_table *t, falco_table_key key);
-/* Removes the entry under key (freed once the host released it). Returns
+/* Removes the entry under key (freed once the host released it and every
+ * entry of its nested tables). Returns
  * FALCO_OK, FALCO_ENOTFOUND, FALCO_ETYPE. */
 falco_rc falco_table_remove(falco_table *t, falco_table_key key);
 /* Number of entries. */
