@@ -42,6 +42,11 @@
 
 #include "convert_internal.h"
 
+/* The renderer below (numbers, addresses, times, buffers) is this test's
+ * own on purpose, though src/events/event_format.c renders the same
+ * parameters: written apart from the SDK's, it checks it against libsinsp
+ * instead of repeating its mistakes. Only what it leaves to the SDK (see the
+ * end of render_param) is the SDK's rendering. */
 typedef struct text {
     char buf[1 << 17];
     size_t n;

@@ -2,99 +2,19 @@
  * forge output lines or drive the terminal, huge values and field
  * references, stdout that cannot be written, bare plugin names, numbers in
  * other bases or too large; and the metrics and progress of `run`. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
-#include <sys/wait.h>
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        fail_msg("environment variable %s is not set (run through ctest)", name);
-    return v;
-}
-
-typedef struct result {
-    char *out, *err; /* stdout and stderr, NUL-terminated */
-    size_t out_len;
-    int code;        /* exit status, -1 when killed */
-} result;
-
-static char *slurp(FILE *f, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
+#include "fp_test.h"
 
 /* Runs the shell command line made of fmt (falcoplug is "$FALCOPLUG" in it);
  * stdout and stderr are kept apart. */
 static result run(const char *fmt, ...)
 {
-    char cmd[8192], full[8192 + 1024 + 16], errpath[1024];
+    char cmd[8192];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
     assert_true(n > 0 && (size_t)n < sizeof cmd);
-    snprintf(errpath, sizeof errpath, "%s/falcoplug_hardening_%ld.err", env("FALCO_BUILD_DIR"), (long)getpid());
-    snprintf(full, sizeof full, "(%s) 2>'%s'", cmd, errpath);
-    FILE *f = popen(full, "r");
-    assert_non_null(f);
-    result r;
-    r.out = slurp(f, &r.out_len);
-    int status = pclose(f);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    FILE *e = fopen(errpath, "r");
-    assert_non_null(e);
-    r.err = slurp(e, NULL);
-    fclose(e);
-    unlink(errpath);
-    return r;
-}
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
-/* No byte of s below 0x20 but newlines, no DEL, no C1 control in UTF-8. */
-static void assert_no_controls(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n') || c == 0x7f || (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] < 0xa0))
-            fail_msg("control byte 0x%02x at offset %zu in:\n%s", c, i, s);
-    }
+    return run_split(cmd);
 }
 
 #define FP "\"$FALCOPLUG\""
@@ -156,29 +76,9 @@ static void test_default_fields_escaped_and_whole(void **state)
 static void test_capture_path_with_newline(void **state)
 {
     (void)state;
-    char cmd[2048], path[1024];
-    snprintf(cmd, sizeof cmd, "gzip -dc '%s/curl_google.scap'", env("FALCO_TEST_DATA_DIR"));
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    size_t len;
-    char *scap = slurp(f, &len);
-    assert_int_equal(pclose(f), 0);
-    static const char from[] = "/etc/ld.so.cache", to[] = "/etc/ld\n\x1b[31m.ca";
-    assert_int_equal(sizeof from, sizeof to);
-    size_t patched = 0;
-    for (size_t at = 0; at + sizeof from - 1 <= len; at++) {
-        if (memcmp(scap + at, from, sizeof from - 1) == 0) {
-            memcpy(scap + at, to, sizeof to - 1);
-            patched++;
-        }
-    }
-    assert_true(patched > 0);
-    snprintf(path, sizeof path, "%s/falcoplug_hardening_%ld.scap", env("FALCO_BUILD_DIR"), (long)getpid());
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fwrite(scap, 1, len, out), len);
-    assert_int_equal(fclose(out), 0);
-    free(scap);
+    char path[1024];
+    temp_path(path, sizeof path, "hardening", "scap");
+    write_hostile_capture(path);
 
     static const char *const formats[] = {" -o 'name=%%sys.name'", ""};
     for (size_t i = 0; i < 2; i++) {

@@ -1,65 +1,6 @@
 /* `falcoplug run` with -w and --capture: a live run recorded and replayed
  * gives the same values; a syscall capture feeds a syscall-extracting plugin. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
-#include <sys/wait.h>
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        fail_msg("environment variable %s is not set (run through ctest)", name);
-    return v;
-}
-
-/* Runs `falcoplug <args>`; returns its stdout (stderr too when merge), and
- * the exit code in *code. The caller frees. */
-static char *falcoplug(const char *args, bool merge, int *code)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s %s", env("FALCOPLUG"), args, merge ? "2>&1" : "2>/dev/null");
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    size_t cap = 1 << 16, n = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    size_t got;
-    while ((got = fread(out + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            out = realloc(out, cap *= 2);
-            assert_non_null(out);
-        }
-    }
-    out[n] = '\0';
-    int status = pclose(f);
-    *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-}
-
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
-/* A fresh path in the build tree for a capture file. */
-static void temp_scap(char *path, size_t size, const char *tag)
-{
-    snprintf(path, size, "%s/falcoplug_%s_%ld.scap", env("FALCO_BUILD_DIR"), tag, (long)getpid());
-    unlink(path);
-}
+#include "fp_test.h"
 
 #define GEN_FMT "'v=%%gen.value s=%%gen.step t=%%gen.strvalue d=%%gen.divisible[3] l=%%gen.label'"
 
@@ -68,7 +9,7 @@ static void test_generator_round_trip(void **state)
     (void)state;
     char path[1024], args[4096];
     int code;
-    temp_scap(path, sizeof path, "rt");
+    temp_path(path, sizeof path, "rt", "scap");
     snprintf(args, sizeof args, "run '%s' --open 25 -o " GEN_FMT " -w '%s'", env("GENERATOR_PLUGIN"), path);
     char *live = falcoplug(args, false, &code);
     assert_int_equal(code, 0);
@@ -155,7 +96,7 @@ static void test_foreign_plugin_events_skipped(void **state)
     (void)state;
     char path[1024], args[4096];
     int code;
-    temp_scap(path, sizeof path, "foreign");
+    temp_path(path, sizeof path, "foreign", "scap");
     snprintf(args, sizeof args, "run '%s' --open 4 -w '%s' -n 4", env("GENERATOR_PLUGIN"), path);
     free(falcoplug(args, false, &code));
     assert_int_equal(code, 0);
@@ -175,29 +116,17 @@ static void test_usage_and_input_errors(void **state)
     char args[4096];
     int code;
     snprintf(args, sizeof args, "run '%s' --capture /nonexistent/x.scap", env("SYSFIELDS_PLUGIN"));
-    char *out = falcoplug(args, true, &code);
-    assert_int_equal(code, 1);
-    assert_non_null(strstr(out, "/nonexistent/x.scap"));
-    free(out);
+    expect_falcoplug(args, true, 1, "/nonexistent/x.scap");
     snprintf(args, sizeof args, "run '%s' --capture a.scap -w b.scap", env("GENERATOR_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 2);
-    assert_non_null(strstr(out, "does not go with --capture"));
-    free(out);
+    expect_falcoplug(args, true, 2, "does not go with --capture");
     snprintf(args, sizeof args, "run '%s' --type no_such_event", env("GENERATOR_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 2);
-    assert_non_null(strstr(out, "--type no_such_event: no such event type"));
-    free(out);
+    expect_falcoplug(args, true, 2, "--type no_such_event: no such event type");
     /* no source and no --capture: nothing to run */
     snprintf(args, sizeof args, "run '%s'", env("SYSFIELDS_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 1);
-    assert_non_null(strstr(out, "has no event sourcing capability (use --capture FILE)"));
-    free(out);
+    expect_falcoplug(args, true, 1, "has no event sourcing capability (use --capture FILE)");
     /* a file cut short: the events before the cut are printed, then the error */
     char path[1024], cut[1100];
-    temp_scap(path, sizeof path, "cut");
+    temp_path(path, sizeof path, "cut", "scap");
     snprintf(args, sizeof args, "run '%s' --open 3 -w '%s'", env("GENERATOR_PLUGIN"), path);
     free(falcoplug(args, false, &code));
     assert_int_equal(code, 0);
@@ -212,7 +141,7 @@ static void test_usage_and_input_errors(void **state)
     fclose(in);
     fclose(o);
     snprintf(args, sizeof args, "run '%s' --capture '%s' -o v=%%gen.value", env("GENERATOR_PLUGIN"), cut);
-    out = falcoplug(args, true, &code);
+    char *out = falcoplug(args, true, &code);
     assert_int_equal(code, 1);
     assert_non_null(strstr(out, "2 v="));
     assert_non_null(strstr(out, "stopped after 2 events"));

@@ -4,93 +4,22 @@
  * and a failed extraction printed as no value, <NA>, with the plugin's
  * message on stderr once per distinct message and a count at the end, live,
  * over a capture, with --with and in the default field listing. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
-#include <sys/wait.h>
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        fail_msg("environment variable %s is not set (run through ctest)", name);
-    return v;
-}
-
-typedef struct result {
-    char *out, *err; /* stdout and stderr, NUL-terminated */
-    int code;        /* exit status, -1 when killed */
-} result;
-
-static char *slurp(FILE *f)
-{
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    return buf;
-}
+#include "fp_test.h"
 
 /* Runs `falcoplug ARGS` with the format in $FMT (so no quoting is needed:
  * ARGS say -o "$FMT"); stdout and stderr kept apart. */
 static result run(const char *fmt, const char *args, ...)
 {
-    char cmd[4096], full[8192], errpath[1024];
+    char cmd[4096];
     va_list ap;
     va_start(ap, args);
     int n = vsnprintf(cmd, sizeof cmd, args, ap);
     va_end(ap);
     assert_true(n > 0 && (size_t)n < sizeof cmd);
     assert_int_equal(setenv("FMT", fmt ? fmt : "", 1), 0);
-    snprintf(errpath, sizeof errpath, "%s/falcoplug_run_format_%ld.err", env("FALCO_BUILD_DIR"), (long)getpid());
-    snprintf(full, sizeof full, "\"$FALCOPLUG\" %s 2>'%s'", cmd, errpath);
-    FILE *f = popen(full, "r");
-    assert_non_null(f);
-    result r;
-    r.out = slurp(f);
-    int status = pclose(f);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    FILE *e = fopen(errpath, "r");
-    assert_non_null(e);
-    r.err = slurp(e);
-    fclose(e);
-    unlink(errpath);
-    return r;
-}
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static size_t count_of(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p++)
-        n++;
-    return n;
-}
-
-static void assert_has(const char *s, const char *needle)
-{
-    if (!strstr(s, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, s);
+    char full[4096 + 32];
+    snprintf(full, sizeof full, "\"$FALCOPLUG\" %s", cmd);
+    return run_split(full);
 }
 
 #define GEN "\"$GENERATOR_PLUGIN\""
@@ -121,7 +50,7 @@ static void test_failure_capture(void **state)
 {
     (void)state;
     char path[1024];
-    snprintf(path, sizeof path, "%s/falcoplug_run_format_%ld.scap", env("FALCO_BUILD_DIR"), (long)getpid());
+    temp_path(path, sizeof path, "run_format", "scap");
     result r = run(NULL, "run " GEN " --open 3 -w '%s'", path);
     assert_int_equal(r.code, 0);
     result_free(&r);

@@ -1,65 +1,7 @@
 /* `falcoplug run` with several plugins in one session (--with), async events,
  * --nodriver, --dump-state, and info/check of the parse, async and listen
  * capabilities, partial symbol sets included. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <cmocka.h>
-#include <sys/wait.h>
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        fail_msg("environment variable %s is not set (run through ctest)", name);
-    return v;
-}
-
-/* Runs `falcoplug <args>`; returns its stdout (stderr too when merge), and
- * the exit code in *code. The caller frees. */
-static char *falcoplug(const char *args, bool merge, int *code)
-{
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s %s", env("FALCOPLUG"), args, merge ? "2>&1" : "2>/dev/null");
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    size_t cap = 1 << 16, n = 0, got;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    while ((got = fread(out + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            out = realloc(out, cap *= 2);
-            assert_non_null(out);
-        }
-    }
-    out[n] = '\0';
-    int status = pclose(f);
-    *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-}
-
-/* Asserts that out holds needle, printing out when it does not. */
-static void assert_has(const char *out, const char *needle)
-{
-    if (!strstr(out, needle))
-        fail_msg("expected \"%s\" in:\n%s", needle, out);
-}
-
-static size_t count_of(const char *out, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = out; (p = strstr(p, needle)); p++)
-        n++;
-    return n;
-}
+#include "fp_test.h"
 
 /* A source plus an extract-only plugin given with --with: the values the
  * second reads from the source's events are the source's own, line for line
@@ -102,8 +44,7 @@ static void test_capture_plugin_source_with_extractor(void **state)
     (void)state;
     char args[4096], path[1024];
     int code;
-    snprintf(path, sizeof path, "%s/falcoplug_session_%ld.scap", env("FALCO_BUILD_DIR"), (long)getpid());
-    unlink(path);
+    temp_path(path, sizeof path, "session", "scap");
     snprintf(args, sizeof args, "run '%s' --open 6 -w '%s'", env("GENERATOR_PLUGIN"), path);
     char *out = falcoplug(args, false, &code);
     assert_int_equal(code, 0);
@@ -220,39 +161,20 @@ static void test_session_errors(void **state)
 {
     (void)state;
     char args[4096];
-    int code;
     snprintf(args, sizeof args, "run '%s' --with '%s' -o '%%nope.x'", env("GENERATOR_PLUGIN"), env("GENECHO_PLUGIN"));
-    char *out = falcoplug(args, true, &code);
-    assert_int_equal(code, 1);
-    assert_has(out, "no loaded plugin has a field 'nope.x'");
-    free(out);
+    expect_falcoplug(args, true, 1, "no loaded plugin has a field 'nope.x'");
     snprintf(args, sizeof args, "run '%s' --with '%s'", env("GENERATOR_PLUGIN"), env("GENERATOR_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 1);
-    assert_has(out, "found another plugin with name 'generator'");
-    free(out);
+    expect_falcoplug(args, true, 1, "found another plugin with name 'generator'");
     snprintf(args, sizeof args, "run '%s' --with '|{}'", env("GENERATOR_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 1);
-    assert_has(out, "--with \"|{}\": no plugin path");
-    free(out);
+    expect_falcoplug(args, true, 1, "--with \"|{}\": no plugin path");
     snprintf(args, sizeof args, "run '%s' --with '%s' --progress", env("GENERATOR_PLUGIN"), env("GENECHO_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 2);
-    assert_has(out, "--progress is for a single plugin's source");
-    free(out);
+    expect_falcoplug(args, true, 2, "--progress is for a single plugin's source");
     snprintf(args, sizeof args, "run --nodriver --with '%s' --capture x.scap", env("HEARTBEAT_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 2);
-    assert_has(out, "--nodriver opens no source");
-    free(out);
+    expect_falcoplug(args, true, 2, "--nodriver opens no source");
     /* a plugin's config after '|' reaches its init */
     snprintf(args, sizeof args, "run '%s' --nodriver --with '%s|{\"jitter\": 0}' -n 1", env("HEARTBEAT_PLUGIN"),
              env("GENERATOR_PLUGIN"));
-    out = falcoplug(args, true, &code);
-    assert_int_equal(code, 1);
-    assert_has(out, "plugin 'generator': init: init config rejected by the schema: config.jitter");
-    free(out);
+    expect_falcoplug(args, true, 1, "plugin 'generator': init: init config rejected by the schema: config.jitter");
 }
 
 /* info and check of each capability, as libsinsp detects them. */
@@ -323,15 +245,9 @@ static void test_partial_capability_broken(void **state)
         assert_has(out, cases[i].why);
         free(out);
         snprintf(args, sizeof args, "info '%s'", env(cases[i].env));
-        out = falcoplug(args, true, &code);
-        assert_int_equal(code, 1);
-        assert_has(out, cases[i].why);
-        free(out);
+        expect_falcoplug(args, true, 1, cases[i].why);
         snprintf(args, sizeof args, "run --nodriver --with '%s' -n 1", env(cases[i].env));
-        out = falcoplug(args, true, &code);
-        assert_int_equal(code, 1);
-        assert_has(out, cases[i].why);
-        free(out);
+        expect_falcoplug(args, true, 1, cases[i].why);
     }
 }
 

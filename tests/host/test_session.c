@@ -73,6 +73,22 @@ static uint64_t wait_metric(falco_host_plugin *p, const char *name, uint64_t wan
     return v;
 }
 
+/* A session with `threads` pool threads: src, then the plugins of with
+ * (NULL-terminated), added in that order; src's source opened with params. */
+static falco_host_session *sess_open(unsigned threads, const char *params, falco_host_plugin *src,
+                                     falco_host_plugin *const *with)
+{
+    falco_host_session *s;
+    assert_int_equal(falco_host_session_new(threads, &s), FALCO_OK);
+    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
+    for (; *with; with++)
+        assert_int_equal(falco_host_session_add(s, *with), FALCO_OK);
+    assert_int_equal(falco_host_session_open(s, src, params), FALCO_OK);
+    return s;
+}
+#define SESS_OPEN(threads, params, src, ...) \
+    sess_open(threads, params, src, (falco_host_plugin *const[]){ __VA_ARGS__, NULL })
+
 /* parsea parses "sess"; parseb parses "other" (source filter); parsec
  * parses every source but only async events (type filter). */
 static void test_parse_filter_and_order(void **state)
@@ -82,13 +98,7 @@ static void test_parse_filter_and_order(void **state)
     falco_host_plugin *a = sess_plugin("a", "", &log);
     falco_host_plugin *b = sess_plugin("b", "", &log);
     falco_host_plugin *c = sess_plugin("c", "types402", &log);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, b), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, c), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(0, "", src, a, b, c);
 
     const falco_host_session_event *ev;
     falco_rc rc;
@@ -136,11 +146,7 @@ static void test_capture_open_before_first_event(void **state)
 {
     falco_host_plugin *src = sess_plugin("src", "count=1", NULL);
     falco_host_plugin *a = sess_plugin("a", "", NULL);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(1, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, NULL), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(1, NULL, src, a);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_OK);
     char text[256];
@@ -162,13 +168,7 @@ static void test_async_from_8_threads(void **state)
     falco_host_plugin *a = sess_plugin("a", "async8", &log);
     falco_host_plugin *b = sess_plugin("b", "async8", &log);
     falco_host_plugin *c = sess_plugin("c", "types402", NULL);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, b), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, c), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(0, "", src, a, b, c);
     assert_int_equal(metric(a, "async_ok"), THREADS * PER_THREAD);
     assert_int_equal(metric(a, "async_fail"), THREADS);
     assert_int_equal(falco_host_async_rejected(a), THREADS);
@@ -225,11 +225,7 @@ static void test_async_with_tid_rejected(void **state)
     log_capture log = { "" };
     falco_host_plugin *src = sess_plugin("src", "count=1", NULL);
     falco_host_plugin *a = sess_plugin("a", "async8 tid", &log);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(0, "", src, a);
     assert_int_equal(metric(a, "async_ok"), 0);
     assert_int_equal(falco_host_async_rejected(a), THREADS * (PER_THREAD + 1));
     assert_non_null(strstr(log.text, "error|parsea|async events of plugin 'parsea' can have no thread associated with "
@@ -249,11 +245,7 @@ static void test_routines(void **state)
 {
     falco_host_plugin *src = sess_plugin("src", "count=6", NULL);
     falco_host_plugin *a = sess_plugin("a", "routines", NULL);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(2, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(2, "", src, a);
     assert_int_equal(wait_metric(a, "r1", 3), 3);
     /* r1 left by itself; r2 and r3 still subscribed */
     for (int i = 0; i < 1000 && falco_host_session_routine_count(s) != 2; i++)
@@ -296,11 +288,7 @@ static void test_close_with_routines_pending(void **state)
 {
     falco_host_plugin *src = sess_plugin("src", "count=6", NULL);
     falco_host_plugin *a = sess_plugin("a", "routines", NULL);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(3, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(3, "", src, a);
     assert_int_equal(falco_host_session_close(s), FALCO_OK);
     assert_int_equal(metric(a, "running"), 0);
     assert_int_equal(falco_host_session_routine_count(s), 0);
@@ -343,11 +331,7 @@ static void test_async_merged_by_timestamp(void **state)
 {
     falco_host_plugin *src = sess_plugin("src", "count=4", NULL);
     falco_host_plugin *a = sess_plugin("a", "rasync", NULL);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(0, "", src, a);
     for (int i = 0; i < 1000 && falco_host_session_async_queued(s) < 1; i++)
         sleep_ms(10);
     assert_int_equal(falco_host_session_async_queued(s), 1);
@@ -373,11 +357,7 @@ static void test_async_too_far_ahead_dropped(void **state)
     log_capture log = { "" };
     falco_host_plugin *src = sess_plugin("src", "count=2", NULL);
     falco_host_plugin *a = sess_plugin("a", "rfuture", &log);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, src), FALCO_OK);
-    assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
-    assert_int_equal(falco_host_session_open(s, src, ""), FALCO_OK);
+    falco_host_session *s = SESS_OPEN(0, "", src, a);
     for (int i = 0; i < 1000 && falco_host_session_async_dropped(s) < 1; i++)
         sleep_ms(10);
     assert_int_equal(falco_host_session_async_dropped(s), 1);

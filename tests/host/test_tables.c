@@ -9,6 +9,7 @@
  * refusals' wording was checked against real libsinsp (plughost) running the
  * same plugins: the same cases fail there too (libsinsp's own words are in
  * the comments). */
+#include "host_extract.h"
 #include "host_test.h"
 
 static falco_host_plugin *tab_load(const char *variant)
@@ -151,29 +152,32 @@ static falco_rc ev_next(void *u, const falco_abi_event **evt, char *err, size_t 
     return FALCO_OK;
 }
 
-static const char *extract(falco_host_plugin *p, const falco_abi_event_input *in, const char *expr, char *buf,
-                           size_t size)
-{
-    falco_host_extractor *x;
-    falco_host_values v;
-    if (falco_host_extractor_new(p, expr, &x) != FALCO_OK)
-        fail_msg("%s: %s", expr, falco_host_errmsg(p));
-    if (falco_host_extract(x, in, false, &v) != FALCO_OK)
-        fail_msg("%s: %s", expr, falco_host_errmsg(p));
-    if (v.count == 0)
-        snprintf(buf, size, "<NA>");
-    else
-        assert_int_equal(falco_host_value_format(&v, 0, buf, size), FALCO_OK);
-    falco_host_extractor_free(x);
-    return buf;
-}
-
 static void add_thread(falco_host_session *s, int64_t tid, const char *comm, const char *args, size_t args_len)
 {
     falco_host_thread t = { .tid = tid, .pid = tid, .comm = comm, .cwd = "/tmp", .args = args, .args_len = args_len };
     assert_int_equal(falco_host_threads_add(s, &t), FALCO_OK);
     falco_host_fd fd = { .fd = 3, .type = 1, .name = "/etc/passwd" };
     assert_int_equal(falco_host_threads_add_fd(s, tid, &fd), FALCO_OK);
+}
+
+/* A session whose threads table has thread 100 ("hundred"), with tabimp
+ * initialized in it with config; the caller frees *imp after the session. */
+static falco_host_session *imp_session(const char *config, falco_host_plugin **imp)
+{
+    falco_host_session *s;
+    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
+    add_thread(s, 100, "hundred", NULL, 0);
+    *imp = tab_load("imp");
+    if (falco_host_session_init(s, *imp, config) != FALCO_OK)
+        fail_msg("%s", falco_host_session_errmsg(s));
+    return s;
+}
+
+/* st's events (stream_tids) as s's live syscall stream. */
+static void open_events(falco_host_session *s, evstream *st)
+{
+    falco_host_stream stream = { .next = ev_next, .userdata = st, .source = "syscall", .live = true };
+    assert_int_equal(falco_host_session_open_stream(s, &stream), FALCO_OK);
 }
 
 static void test_export_import_run(void **state)
@@ -204,8 +208,7 @@ static void test_export_import_run(void **state)
     assert_null(falco_host_session_table(s, 2, NULL, NULL));
 
     evstream st = { 0 };
-    falco_host_stream stream = { .next = ev_next, .userdata = &st, .source = "syscall", .live = true };
-    assert_int_equal(falco_host_session_open_stream(s, &stream), FALCO_OK);
+    open_events(s, &st);
     const falco_host_session_event *ev;
     falco_rc rc;
     uint64_t n = 0;
@@ -305,8 +308,7 @@ static void test_api_3_0_exporter(void **state)
         fail_msg("%s", falco_host_session_errmsg(s));
     assert_int_equal(falco_host_session_init(s, imp, "imp_exp"), FALCO_OK);
     evstream st = { 0 };
-    falco_host_stream stream = { .next = ev_next, .userdata = &st, .source = "syscall", .live = true };
-    assert_int_equal(falco_host_session_open_stream(s, &stream), FALCO_OK);
+    open_events(s, &st);
     const falco_host_session_event *ev;
     while (falco_host_session_next(s, &ev) == FALCO_OK)
         ;
@@ -322,14 +324,10 @@ static void test_api_3_0_exporter(void **state)
  * replaced, freed with the session (valgrind and ASan runs check that). */
 static void test_entry_held_at_free(void **state)
 {
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    add_thread(s, 100, "hundred", NULL, 0);
-    falco_host_plugin *imp = tab_load("imp");
-    assert_int_equal(falco_host_session_init(s, imp, "hold"), FALCO_OK);
+    falco_host_plugin *imp;
+    falco_host_session *s = imp_session("hold", &imp);
     evstream st = { 0 };
-    falco_host_stream stream = { .next = ev_next, .userdata = &st, .source = "syscall", .live = true };
-    assert_int_equal(falco_host_session_open_stream(s, &stream), FALCO_OK);
+    open_events(s, &st);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_OK);
     assert_int_equal(falco_host_session_entries_held(s), 1);
@@ -350,15 +348,10 @@ static void test_entry_held_at_free(void **state)
  * read is a use after free, which the handle checks refuse at best. */
 static void test_nested_entry_outlives_parent(void **state)
 {
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    add_thread(s, 100, "hundred", NULL, 0);
-    falco_host_plugin *imp = tab_load("imp");
-    if (falco_host_session_init(s, imp, "hold_fd") != FALCO_OK)
-        fail_msg("%s", falco_host_session_errmsg(s));
+    falco_host_plugin *imp;
+    falco_host_session *s = imp_session("hold_fd", &imp);
     evstream st = { 0 };
-    falco_host_stream stream = { .next = ev_next, .userdata = &st, .source = "syscall", .live = true };
-    assert_int_equal(falco_host_session_open_stream(s, &stream), FALCO_OK);
+    open_events(s, &st);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_OK);
     assert_int_equal(falco_host_session_entries_held(s), 1);
@@ -386,12 +379,8 @@ static void test_nested_entry_outlives_parent(void **state)
  * writer kept from parse, nor read through the reader kept from extraction. */
 static void test_vtables_kept(void **state)
 {
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    add_thread(s, 100, "hundred", NULL, 0);
-    falco_host_plugin *imp = tab_load("imp");
-    if (falco_host_session_init(s, imp, "keep") != FALCO_OK)
-        fail_msg("%s", falco_host_session_errmsg(s));
+    falco_host_plugin *imp;
+    falco_host_session *s = imp_session("keep", &imp);
     evstream st = { 0 };
     const falco_abi_event *e;
     assert_int_equal(ev_next(&st, &e, NULL, 0), FALCO_OK); /* tid 100 */

@@ -20,9 +20,9 @@
  * events libscap hands libsinsp, numbered as libsinsp numbers them (991, of
  * which it returns 939: plughost -p libtabimp.so -s curl_google.scap -q
  * says Events: 939). */
-#include <falco/capture.h>
-
+#include "capture_stream.h"
 #include "capture_threads.h"
+#include "host_extract.h"
 #include "host_test.h"
 
 static const char *const expected[] = {
@@ -38,43 +38,6 @@ static const char *const expected[] = {
 };
 static const char *const expected_fds = "/home/ubuntu/curl.scap 1 /proc/17496/fd 2 /run/systemd/initctl/fifo 7 54";
 
-/* The capture as libsinsp sees it (host.h's stream example). */
-typedef struct capstream {
-    falco_capture_reader *r;
-    falco_capture_converter *c;
-    falco_capture_converted_info last; /* of the event handed out last */
-} capstream;
-
-static falco_rc cap_next(void *u, const falco_abi_event **evt, char *err, size_t n)
-{
-    capstream *cs = u;
-    const void *e;
-    size_t len;
-    while (falco_capture_converter_next(cs->c, &e, &len, &cs->last) != FALCO_OK) {
-        falco_capture_block_info info;
-        falco_rc rc = falco_capture_next(cs->r, &e, &len, &info);
-        if (rc == FALCO_OK)
-            rc = falco_capture_converter_feed(cs->c, e, len, &info);
-        else if (rc != FALCO_EOF)
-            snprintf(err, n, "%s", falco_capture_errmsg(cs->r));
-        if (rc == FALCO_EOF)
-            return rc;
-        if (rc != FALCO_OK) {
-            snprintf(err, n, "%s", falco_capture_converter_errmsg(cs->c));
-            return rc;
-        }
-    }
-    *evt = e;
-    return FALCO_OK;
-}
-
-static void cap_close(void *u)
-{
-    capstream *cs = u;
-    falco_capture_converter_free(cs->c);
-    falco_capture_close(cs->r);
-}
-
 /* The capture's process and fd lists into the session's threads table,
  * through the helper `falcoplug run --capture` uses. */
 static void fill_threads(falco_host_session *s, falco_capture_reader *r)
@@ -85,30 +48,21 @@ static void fill_threads(falco_host_session *s, falco_capture_reader *r)
         fail_msg("%s", falco_host_session_errmsg(s));
 }
 
-static const char *extract(falco_host_plugin *p, const falco_abi_event_input *in, const char *expr, char *buf,
-                           size_t size)
+/* tabimp (raw ABI) loaded and initialized in s; the caller frees it after s. */
+static falco_host_plugin *add_tabimp(falco_host_session *s)
 {
-    falco_host_extractor *x;
-    falco_host_values v;
-    if (falco_host_extractor_new(p, expr, &x) != FALCO_OK)
-        fail_msg("%s: %s", expr, falco_host_errmsg(p));
-    falco_rc rc = falco_host_extract(x, in, false, &v);
-    if (rc != FALCO_OK)
-        fail_msg("%s: %s", expr, falco_host_errmsg(p));
-    if (v.count == 0)
-        snprintf(buf, size, "<NA>");
-    else
-        assert_int_equal(falco_host_value_format(&v, 0, buf, size), FALCO_OK);
-    falco_host_extractor_free(x);
-    return buf;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/libtabimp.so", FALCO_HOST_TEST_PLUGIN_DIR);
+    falco_host_plugin *imp = NULL;
+    assert_int_equal(falco_host_plugin_load(path, &imp), FALCO_OK);
+    if (falco_host_session_init(s, imp, "") != FALCO_OK)
+        fail_msg("%s", falco_host_session_errmsg(s));
+    return imp;
 }
 
 static void test_threads_from_capture(void **state)
 {
-    falco_capture_error cerr;
-    falco_capture_reader *r = falco_capture_open(FALCO_TEST_CAPTURE, &cerr);
-    if (!r)
-        fail_msg("%s", cerr.msg);
+    falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
     fill_threads(s, r);
@@ -118,17 +72,10 @@ static void test_threads_from_capture(void **state)
     assert_int_equal(kt, FALCO_ABI_ST_INT64);
     assert_int_equal(size, 54);
 
-    char path[1024];
-    snprintf(path, sizeof path, "%s/libtabimp.so", FALCO_HOST_TEST_PLUGIN_DIR);
-    falco_host_plugin *imp = NULL;
-    assert_int_equal(falco_host_plugin_load(path, &imp), FALCO_OK);
-    if (falco_host_session_init(s, imp, "") != FALCO_OK)
-        fail_msg("%s", falco_host_session_errmsg(s));
+    falco_host_plugin *imp = add_tabimp(s);
 
-    capstream cs = { .r = r, .c = falco_capture_converter_new(NULL) };
-    assert_non_null(cs.c);
-    falco_host_stream st = { .next = cap_next, .close = cap_close, .userdata = &cs, .live = false };
-    assert_int_equal(falco_host_session_open_stream(s, &st), FALCO_OK);
+    capstream cs;
+    capstream_open(s, &cs, r);
     const falco_host_session_event *ev;
     falco_rc rc;
     uint64_t n = 0, shown = 0;
@@ -288,22 +235,13 @@ static const struct {
 
 static void test_threads_follow_events(void **state)
 {
-    falco_capture_error cerr;
-    falco_capture_reader *r = falco_capture_open(FALCO_TEST_CAPTURE, &cerr);
-    if (!r)
-        fail_msg("%s", cerr.msg);
+    falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
     fill_threads(s, r);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/libtabimp.so", FALCO_HOST_TEST_PLUGIN_DIR);
-    falco_host_plugin *imp = NULL;
-    assert_int_equal(falco_host_plugin_load(path, &imp), FALCO_OK);
-    assert_int_equal(falco_host_session_init(s, imp, ""), FALCO_OK);
-    capstream cs = { .r = r, .c = falco_capture_converter_new(NULL) };
-    assert_non_null(cs.c);
-    falco_host_stream st = { .next = cap_next, .close = cap_close, .userdata = &cs, .live = false };
-    assert_int_equal(falco_host_session_open_stream(s, &st), FALCO_OK);
+    falco_host_plugin *imp = add_tabimp(s);
+    capstream cs;
+    capstream_open(s, &cs, r);
     const falco_host_session_event *ev;
     falco_rc rc;
     size_t checked = 0;

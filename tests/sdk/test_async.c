@@ -260,6 +260,30 @@ typedef struct {
     int failures;
 } emitter;
 
+/* The plugin of get loaded and initialized (empty config) in the host
+ * library; the caller frees it. */
+static falco_host_plugin *init_api(void (*get)(falco_abi_plugin_api *), const char *label) {
+    falco_host_plugin *p = sdkt_load_api(get, label);
+    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    return p;
+}
+
+/* hb initialized, its async handler delivering to k (emptied first). */
+static falco_host_plugin *hb_with_handler(sink *k) {
+    memset(k, 0, sizeof *k);
+    falco_host_plugin *p = init_api(falco_plugin_api_hb, "hb");
+    assert_int_equal(falco_host_set_async_handler(p, host_fn, k), FALCO_OK);
+    return p;
+}
+
+/* n threads running fn, each with its emitter on the plugin's destination. */
+static void start_emitters(pthread_t *t, emitter *em, int n, void *(*fn)(void *)) {
+    for (int i = 0; i < n; i++) {
+        em[i] = (emitter){falco_plugin_async(g_plugin), 0};
+        assert_int_equal(pthread_create(&t[i], NULL, fn, &em[i]), 0);
+    }
+}
+
 static void *emit_many(void *arg) {
     emitter *em = arg;
     for (int i = 0; i < 1000; i++)
@@ -271,16 +295,10 @@ static void *emit_many(void *arg) {
 static void test_emit_from_8_threads(void **state) {
     (void)state;
     static sink k;
-    memset(&k, 0, sizeof k);
-    falco_host_plugin *p = sdkt_load_api(falco_plugin_api_hb, "hb");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
-    assert_int_equal(falco_host_set_async_handler(p, host_fn, &k), FALCO_OK);
+    falco_host_plugin *p = hb_with_handler(&k);
     pthread_t t[8];
     emitter em[8];
-    for (int i = 0; i < 8; i++) {
-        em[i] = (emitter){falco_plugin_async(g_plugin), 0};
-        assert_int_equal(pthread_create(&t[i], NULL, emit_many, &em[i]), 0);
-    }
+    start_emitters(t, em, 8, emit_many);
     for (int i = 0; i < 8; i++) {
         pthread_join(t[i], NULL);
         assert_int_equal(em[i].failures, 0);
@@ -316,16 +334,10 @@ static void *emit_until_refused(void *arg) {
 static void test_stop_races_emitters(void **state) {
     (void)state;
     static sink k;
-    memset(&k, 0, sizeof k);
-    falco_host_plugin *p = sdkt_load_api(falco_plugin_api_hb, "hb");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
-    assert_int_equal(falco_host_set_async_handler(p, host_fn, &k), FALCO_OK);
+    falco_host_plugin *p = hb_with_handler(&k);
     pthread_t t[4];
     emitter em[4];
-    for (int i = 0; i < 4; i++) {
-        em[i] = (emitter){falco_plugin_async(g_plugin), 0};
-        assert_int_equal(pthread_create(&t[i], NULL, emit_until_refused, &em[i]), 0);
-    }
+    start_emitters(t, em, 4, emit_until_refused);
     assert_true(wait_for(&k.bulk, 100));
     assert_int_equal(falco_host_set_async_handler(p, NULL, NULL), FALCO_OK);
     uint64_t at_stop = atomic_load(&k.bulk);
@@ -362,8 +374,7 @@ static void test_dump_state_own_owner(void **state) {
     /* through the host library */
     static sink k;
     memset(&k, 0, sizeof k);
-    falco_host_plugin *p = sdkt_load_api(falco_plugin_api_hb, "hb");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    falco_host_plugin *p = init_api(falco_plugin_api_hb, "hb");
     assert_int_equal(falco_host_dump_state(p, host_fn, &k), FALCO_OK);
     assert_int_equal(atomic_load(&k.state), 3);
     assert_string_equal(k.first_state, "{\"dumped\":true}"); /* JSON text with its NUL */
@@ -395,8 +406,7 @@ static void test_dump_state_failure(void **state) {
     (void)state;
     static sink k;
     memset(&k, 0, sizeof k);
-    falco_host_plugin *p = sdkt_load_api(falco_plugin_api_baddump, "baddump");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    falco_host_plugin *p = init_api(falco_plugin_api_baddump, "baddump");
     assert_int_equal(falco_host_dump_state(p, host_fn, &k), FALCO_ERROR);
     assert_non_null(strstr(falco_host_errmsg(p), "async emit: event 'undeclared' is not declared in FALCO_ASYNC .events"));
     assert_int_equal(falco_host_async_rejected(p), 0);
@@ -432,8 +442,7 @@ static void test_task_errors_and_eof(void **state) {
                                     "FALCO_ASYNC .events");
     falco_host_plugin_free(p);
 
-    p = sdkt_load_api(falco_plugin_api_eoftask, "eoftask");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    p = init_api(falco_plugin_api_eoftask, "eoftask");
     assert_int_equal(falco_host_set_async_handler(p, host_fn, &k), FALCO_OK);
     sleep_ms(30);
     assert_int_equal(atomic_load(&g_eof_runs), 1); /* FALCO_EOF ended it */
@@ -444,8 +453,7 @@ static void test_task_errors_and_eof(void **state) {
     falco_host_plugin_free(p);
 
     /* an hour's interval: runs once, then at once when woken; stop does not wait the hour */
-    p = sdkt_load_api(falco_plugin_api_slowtask, "slowtask");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    p = init_api(falco_plugin_api_slowtask, "slowtask");
     assert_int_equal(falco_host_set_async_handler(p, host_fn, &k), FALCO_OK);
     for (int i = 0; i < 5000 && atomic_load(&g_slow_runs) < 1; i++)
         sleep_ms(1);
@@ -464,8 +472,7 @@ static void test_start_refuses(void **state) {
     static sink k;
     memset(&k, 0, sizeof k);
     atomic_store(&g_slow_runs, 0);
-    falco_host_plugin *p = sdkt_load_api(falco_plugin_api_refuser, "refuser");
-    assert_int_equal(falco_host_plugin_init(p, ""), FALCO_OK);
+    falco_host_plugin *p = init_api(falco_plugin_api_refuser, "refuser");
     assert_int_equal(falco_host_set_async_handler(p, host_fn, &k), FALCO_ERROR);
     assert_non_null(strstr(falco_host_errmsg(p), "async emit: event 'not-x' is not declared in FALCO_ASYNC .events"));
     assert_int_equal(atomic_load(&k.other), 1); /* the emit during start arrived */

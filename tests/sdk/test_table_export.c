@@ -177,18 +177,25 @@ static falco_abi_bool visit_all(falco_abi_table_iterator_state_t *s, falco_abi_t
     return 1;
 }
 
-static void test_export_vtables(void **state) {
-    (void)state;
-    falco_abi_plugin_api api;
-    falco_plugin_api_te(&api);
-    /* exported tables alone: plugin API 3.1 (hosts before it never release
-     * nor iterate entries) */
-    assert_string_equal(api.get_required_api_version(), "3.1.0");
+/* The plugin of get initialized with the host tables above (g_added from 0);
+ * *api its functions. */
+static falco_abi_plugin_t *init_with_tables(void (*get)(falco_abi_plugin_api *), falco_abi_plugin_api *api) {
+    get(api);
     g_nadded = 0;
     falco_abi_init_input in = {.config = "", .tables = &g_tin};
     falco_abi_rc rc;
-    falco_abi_plugin_t *s = api.init(&in, &rc);
+    falco_abi_plugin_t *s = api->init(&in, &rc);
     assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
+    return s;
+}
+
+static void test_export_vtables(void **state) {
+    (void)state;
+    falco_abi_plugin_api api;
+    falco_abi_plugin_t *s = init_with_tables(falco_plugin_api_te, &api);
+    /* exported tables alone: plugin API 3.1 (hosts before it never release
+     * nor iterate entries) */
+    assert_string_equal(api.get_required_api_version(), "3.1.0");
     assert_int_equal(g_nadded, 2);
     const falco_abi_table_input *ti = &g_added[0];
     assert_string_equal(ti->name, "te_counts");
@@ -445,14 +452,25 @@ FALCO_PLUGIN(tj, META("tj"), .state_size = sizeof(tj_state), .init = tj_init,
              .tables_import = FALCO_TABLE_IMPORTS(tj_imports));
 FALCO_PARSE(tj, .parse = noop_parse);
 
-static void test_export_to_importer(void **state) {
-    (void)state;
+/* A session with the exporter of get_exp initialized in it and the importer
+ * of get_imp loaded, not yet initialized (the caller does, to see it fail
+ * or pass); the caller frees both after the session. */
+static falco_host_session *exporter_session(void (*get_exp)(falco_abi_plugin_api *), const char *exp_label,
+                                            void (*get_imp)(falco_abi_plugin_api *), const char *imp_label,
+                                            falco_host_plugin **exp, falco_host_plugin **imp) {
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    falco_host_plugin *exp = sdkt_load_api(falco_plugin_api_te, "te");
-    falco_host_plugin *imp = sdkt_load_api(falco_plugin_api_tj, "tj");
-    if (falco_host_session_init(s, exp, "") != FALCO_OK)
+    *exp = sdkt_load_api(get_exp, exp_label);
+    *imp = sdkt_load_api(get_imp, imp_label);
+    if (falco_host_session_init(s, *exp, "") != FALCO_OK)
         fail_msg("%s", falco_host_session_errmsg(s));
+    return s;
+}
+
+static void test_export_to_importer(void **state) {
+    (void)state;
+    falco_host_plugin *exp, *imp;
+    falco_host_session *s = exporter_session(falco_plugin_api_te, "te", falco_plugin_api_tj, "tj", &exp, &imp);
     if (falco_host_session_init(s, imp, "") != FALCO_OK)
         fail_msg("%s", falco_host_session_errmsg(s));
     assert_string_equal(g_tj_log,
@@ -512,12 +530,7 @@ static void *ts_worker(void *arg) {
 static void test_export_thread_safe(void **state) {
     (void)state;
     falco_abi_plugin_api api;
-    falco_plugin_api_tts(&api);
-    g_nadded = 0;
-    falco_abi_init_input in = {.config = "", .tables = &g_tin};
-    falco_abi_rc rc;
-    falco_abi_plugin_t *s = api.init(&in, &rc);
-    assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
+    falco_abi_plugin_t *s = init_with_tables(falco_plugin_api_tts, &api);
     ts_state *st = falco_plugin_state(s);
     const falco_abi_table_input *ti = &g_added[0];
     falco_abi_table_field_t *fa = ti->fields_ext->get_table_field(ti->table, "a", FALCO_ABI_ST_UINT64);
@@ -598,13 +611,8 @@ FALCO_PARSE(tnest, .parse = noop_parse);
 static void test_export_nested_vtables(void **state) {
     (void)state;
     falco_abi_plugin_api api;
-    falco_plugin_api_tnest(&api);
+    falco_abi_plugin_t *s = init_with_tables(falco_plugin_api_tnest, &api);
     assert_string_equal(api.get_required_api_version(), "3.5.0"); /* subtables */
-    g_nadded = 0;
-    falco_abi_init_input in = {.config = "", .tables = &g_tin};
-    falco_abi_rc rc;
-    falco_abi_plugin_t *s = api.init(&in, &rc);
-    assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
     const falco_abi_table_input *ti = &g_added[0];
     const falco_abi_table_reader_vtable_ext *r = ti->reader_ext;
     const falco_abi_table_writer_vtable_ext *w = ti->writer_ext;
@@ -686,12 +694,7 @@ static void test_export_nested_vtables(void **state) {
 static void test_export_nested_held_parent(void **state) {
     (void)state;
     falco_abi_plugin_api api;
-    falco_plugin_api_tnest(&api);
-    g_nadded = 0;
-    falco_abi_init_input in = {.config = "", .tables = &g_tin};
-    falco_abi_rc rc;
-    falco_abi_plugin_t *s = api.init(&in, &rc);
-    assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
+    falco_abi_plugin_t *s = init_with_tables(falco_plugin_api_tnest, &api);
     const falco_abi_table_input *ti = &g_added[0];
     const falco_abi_table_reader_vtable_ext *r = ti->reader_ext;
     const falco_abi_table_writer_vtable_ext *w = ti->writer_ext;
@@ -821,12 +824,9 @@ FALCO_EXTRACT(tnimp, .fields = FALCO_LIST(nimp_xfields));
 
 static void test_export_nested_session(void **state) {
     (void)state;
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    falco_host_plugin *exp = sdkt_load_api(falco_plugin_api_tnest, "tnest");
-    falco_host_plugin *imp = sdkt_load_api(falco_plugin_api_tnimp, "tnimp");
-    if (falco_host_session_init(s, exp, "") != FALCO_OK)
-        fail_msg("%s", falco_host_session_errmsg(s));
+    falco_host_plugin *exp, *imp;
+    falco_host_session *s =
+        exporter_session(falco_plugin_api_tnest, "tnest", falco_plugin_api_tnimp, "tnimp", &exp, &imp);
     /* the host wraps the exporter's nested table inputs as libsinsp does
      * (real libsinsp runs this case in table_realhost.sh) */
     if (falco_host_session_init(s, imp, "") != FALCO_OK)
@@ -942,12 +942,10 @@ static void ri_get(falco_abi_plugin_api *api) {
 
 static void test_export_nested_kept_handle(void **state) {
     (void)state;
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    falco_host_plugin *exp = sdkt_load_api(bn_get, "tbroken");
-    falco_host_plugin *imp = sdkt_load_api(ri_get, "rawimp");
     g_bn_mode = 0;
-    if (falco_host_session_init(s, exp, "") != FALCO_OK || falco_host_session_init(s, imp, "") != FALCO_OK)
+    falco_host_plugin *exp, *imp;
+    falco_host_session *s = exporter_session(bn_get, "tbroken", ri_get, "rawimp", &exp, &imp);
+    if (falco_host_session_init(s, imp, "") != FALCO_OK)
         fail_msg("%s", falco_host_session_errmsg(s));
     assert_string_equal(
         g_ri_log,
@@ -980,11 +978,9 @@ static void xw_get(falco_abi_plugin_api *api) {
 
 static void test_extract_window(void **state) {
     (void)state;
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    falco_host_plugin *exp = sdkt_load_api(falco_plugin_api_tnest, "tnest");
-    falco_host_plugin *imp = sdkt_load_api(xw_get, "tnimp");
-    if (falco_host_session_init(s, exp, "") != FALCO_OK || falco_host_session_init(s, imp, "") != FALCO_OK)
+    falco_host_plugin *exp, *imp;
+    falco_host_session *s = exporter_session(falco_plugin_api_tnest, "tnest", xw_get, "tnimp", &exp, &imp);
+    if (falco_host_session_init(s, imp, "") != FALCO_OK)
         fail_msg("%s", falco_host_session_errmsg(s));
     /* a plugin event with an empty payload, as bench makes when there is no source */
     uint8_t evbuf[FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET] = {0};
@@ -1029,12 +1025,8 @@ static void test_export_nested_broken_input(void **state) {
         "table 'nest_procs': read_entry_field: nested table 'fds' of plugin 'tnest': unsupported key type",
     };
     for (g_bn_mode = 1; g_bn_mode <= 3; g_bn_mode++) {
-        falco_host_session *s;
-        assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-        falco_host_plugin *exp = sdkt_load_api(bn_get, "tbroken");
-        falco_host_plugin *imp = sdkt_load_api(falco_plugin_api_tnimp, "tnimp");
-        if (falco_host_session_init(s, exp, "") != FALCO_OK)
-            fail_msg("%s", falco_host_session_errmsg(s));
+        falco_host_plugin *exp, *imp;
+        falco_host_session *s = exporter_session(bn_get, "tbroken", falco_plugin_api_tnimp, "tnimp", &exp, &imp);
         assert_int_not_equal(falco_host_session_init(s, imp, ""), FALCO_OK);
         if (!strstr(falco_host_session_errmsg(s), why[g_bn_mode]))
             fail_msg("mode %d: %s", g_bn_mode, falco_host_session_errmsg(s));

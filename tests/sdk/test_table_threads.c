@@ -28,8 +28,7 @@
 
 #include <cmocka.h>
 
-#include <falco/capture.h>
-
+#include "capture_stream.h"
 #include "sdk_test.h"
 
 static const char expected_summary[] =
@@ -41,40 +40,6 @@ static const char expected_summary[] =
     "17496:sysdig:17496,17497:curl:17497,17498:curl:17497, "
     "errors=table 'threads': get_entry with a uint64 key, the table's key is int64|"
     "table 'threads': read: field 'name' belongs to table 'threads.file_descriptors'| held=0";
-
-/* The capture as libsinsp sees it (host.h's stream example). */
-typedef struct {
-    falco_capture_reader *r;
-    falco_capture_converter *c;
-    falco_capture_converted_info last; /* of the event handed out last */
-} capstream;
-
-static falco_rc cap_next(void *u, const falco_abi_event **evt, char *err, size_t n) {
-    capstream *cs = u;
-    const void *e;
-    size_t len;
-    while (falco_capture_converter_next(cs->c, &e, &len, &cs->last) != FALCO_OK) {
-        falco_capture_block_info info;
-        falco_rc rc = falco_capture_next(cs->r, &e, &len, &info);
-        if (rc == FALCO_OK)
-            rc = falco_capture_converter_feed(cs->c, e, len, &info);
-        else if (rc != FALCO_EOF)
-            snprintf(err, n, "%s", falco_capture_errmsg(cs->r));
-        if (rc == FALCO_EOF)
-            return rc;
-        if (rc != FALCO_OK) {
-            snprintf(err, n, "%s", falco_capture_converter_errmsg(cs->c));
-            return rc;
-        }
-    }
-    *evt = e;
-    return FALCO_OK;
-}
-static void cap_close(void *u) {
-    capstream *cs = u;
-    falco_capture_converter_free(cs->c);
-    falco_capture_close(cs->r);
-}
 
 static falco_host_plugin *g_plugin;
 static const char *one(falco_host_extractor *x, const falco_abi_event_input *in, char *buf, size_t n) {
@@ -93,10 +58,7 @@ static void must_contain(const char *text, const char *part) {
 
 static void test_import_threads(void **state) {
     (void)state;
-    falco_capture_error cerr;
-    falco_capture_reader *r = falco_capture_open(FALCO_TEST_CAPTURE, &cerr);
-    if (!r)
-        fail_msg("%s", cerr.msg);
+    falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
     const falco_capture_metadata *m = falco_capture_get_metadata(r);
@@ -115,10 +77,8 @@ static void test_import_threads(void **state) {
     falco_host_plugin *p = g_plugin = sdkt_load("SDKT_TABSDK");
     if (falco_host_session_init(s, p, "") != FALCO_OK)
         fail_msg("%s", falco_host_session_errmsg(s));
-    capstream cs = {.r = r, .c = falco_capture_converter_new(NULL)};
-    assert_non_null(cs.c);
-    falco_host_stream st = {.next = cap_next, .close = cap_close, .userdata = &cs, .source = "syscall"};
-    assert_int_equal(falco_host_session_open_stream(s, &st), FALCO_OK);
+    capstream cs;
+    capstream_open(s, &cs, r);
     falco_host_extractor *xc, *xb, *xs;
     assert_int_equal(falco_host_extractor_new(p, "ti.comm", &xc), FALCO_OK);
     assert_int_equal(falco_host_extractor_new(p, "ti.bump", &xb), FALCO_OK);
