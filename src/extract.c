@@ -32,7 +32,7 @@ void falco__extract_ready(falco_plugin *p) {
     x->fields = xd->fields.items;
     x->nfields = (uint32_t)xd->fields.count;
     x->fields_rt = p->rt->fields_rt;
-    x->fast_nfields = x->nfields; /* the call arena starts clean */
+    x->fast_nfields = x->fast_limit = x->nfields; /* the call arena starts clean */
     /* value_offsets exists in the input of hosts from API 3.11 on only. */
     x->offsets_enabled = xd->value_offsets && p->rt->api_minor >= 11;
     /* Our own copy, whose CHECKS byte says which argument requests may take
@@ -388,7 +388,7 @@ __attribute__((noinline)) static falco_abi_rc field_failed(falco_plugin *p, falc
 /* Any number of fields, arguments, value offsets: the general path. */
 __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, falco_extract *x, const falco_abi_event_input *evt,
                                     const falco_abi_field_extract_input *in) {
-    x->fast_nfields = x->nfields; /* the caller has just reset the call arena */
+    x->fast_nfields = x->fast_limit; /* the caller has just reset the call arena */
     bool single = in->num_fields == 1;
     falco_abi_extract_value_offsets *offs = x->offsets_enabled ? in->value_offsets : NULL;
     if (offs) {
@@ -440,8 +440,8 @@ __attribute__((noinline)) static falco_abi_rc extract_slow(falco_plugin *p, cons
     x->ev = evt;
     if (__builtin_expect(p->tables == NULL, 1))
         return extract_general(p, x, evt, in);
-    /* State tables (table_import.c): a plugin that imports tables always
-     * extracts this way, so the call's reader is kept here only. */
+    /* State tables (table_import.c): the call's reader, granted for the
+     * call (single fields of importers: extract_checked). */
     falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
     falco_abi_rc rc = extract_general(p, x, evt, in);
     falco__tables_leave(p);
@@ -493,17 +493,33 @@ static inline falco_abi_rc extract_one(falco_plugin *p, falco_extract *x, const 
 }
 
 /* A single field with an argument other than a required index, or of a
- * plugin that reports offsets: the fast path still, when fast_args_ok (a
- * used arena never comes here: the fast_nfields gate sends it to
- * extract_slow). Out of line so that the fast path keeps its small frame. */
+ * plugin that reports offsets or imports tables: the fast path still, when
+ * fast_args_ok (a used arena never comes here: the fast_nfields gate sends
+ * it to extract_slow). Out of line so that the fast path keeps its small
+ * frame. */
 __attribute__((noinline)) static falco_abi_rc extract_checked(falco_plugin *p, const falco_abi_event_input *evt,
                                                               const falco_abi_field_extract_input *in) {
     falco_extract *x = &p->extract;
     falco_abi_extract_field *f = in->fields;
     const falco__field_rt *rf = &x->fields_rt[f->field_id];
-    if (!fast_args_ok(x, f, in, FALCO__RT_CHECKS(rf)))
+    unsigned m = FALCO__RT_CHECKS(rf);
+    /* The usual request of an importer first: no argument, none allowed
+     * either way, no offsets (the gate saw a clean arena). */
+    if (__builtin_expect(m == (FALCO__RT_TABLES | FALCO__RT_NOARG) && !f->arg_present, 1)) {
+        falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
+        falco_abi_rc rc = extract_one(p, x, evt, f, rf);
+        falco__tables_leave(p);
+        return rc;
+    }
+    if (!fast_args_ok(x, f, in, m))
         return extract_slow(p, evt, in);
-    return extract_one(p, x, evt, f, rf);
+    if (!(m & FALCO__RT_TABLES))
+        return extract_one(p, x, evt, f, rf);
+    /* The call's read-only grant around the extractor (as extract_slow). */
+    falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
+    falco_abi_rc rc = extract_one(p, x, evt, f, rf);
+    falco__tables_leave(p);
+    return rc;
 }
 
 falco_abi_rc falco__extract_fields(falco_abi_plugin_t *s, const falco_abi_event_input *evt,

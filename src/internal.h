@@ -90,6 +90,10 @@ typedef struct falco__field_rt {
 #define FALCO__RT_KEY 0x08u     /* fast with a non-empty key */
 #define FALCO__RT_OFFSETS 0x10u /* general when the host asks for value offsets */
 #define FALCO__RT_INDEX_QUICK 0x20u /* INDEX without OFFSETS: one test on the fast path */
+/* The plugin imports state tables: the call's reader is granted around the
+ * extractor (extract_checked), still on the fast path. Never with
+ * INDEX_QUICK, so that every request of such a field comes that way. */
+#define FALCO__RT_TABLES 0x40u
 /* Only in the head's copy of the CHECKS byte: a message was recorded for
  * the field being extracted (falco__error_mark). */
 #define FALCO__RT_ERROR 0x80u
@@ -106,6 +110,7 @@ struct falco_extract {
     falco__field_rt *fields_rt_own; /* this state's copy, when it could be made */
     uint32_t nfields;
     uint32_t fast_nfields;     /* nfields while the call arena is clean, else 0 (the fast path's one test) */
+    uint32_t fast_limit;       /* what fast_nfields returns to: nfields, 0 when the fast path must not be used */
     bool offsets_enabled;      /* .value_offsets and a host that knows them */
     const falco_abi_event_input *ev;
     bool offset_set;
@@ -172,11 +177,7 @@ void falco__listen_detach(falco_plugin *p);
 /* ---- state tables: what a host call grants (table_import.c) ----
  * The table state starts with this record, so the capability entry points
  * set it inline without linking the tables code. */
-typedef struct falco__table_call {
-    const falco_abi_table_reader_vtable_ext *reader;
-    const falco_abi_table_writer_vtable_ext *writer;
-    int phase; /* FALCO__TPHASE_* */
-} falco__table_call;
+/* falco__table_call: include/falco/table.h (its inline reads look at it). */
 #define FALCO__TPHASE_NONE 0 /* outside any host call */
 #define FALCO__TPHASE_INIT 1 /* init: everything */
 #define FALCO__TPHASE_RW 2   /* parse, capture_open/close: read and write */
@@ -194,10 +195,14 @@ static inline void falco__tables_enter(falco_plugin *p, const falco_abi_table_re
     c->phase = phase;
 }
 /* Ends the call's access (and checks for unreleased entries); only when
- * p->tables is set. */
+ * p->tables is set. A reader of NULL is what tells table calls that no host
+ * call grants access (their one compare, table_import.c). */
 static inline void falco__tables_leave(falco_plugin *p) {
     falco__tables_enter(p, NULL, NULL, FALCO__TPHASE_NONE);
-    falco__tables_hooks_of(p->decl)->end_call(p);
+#ifndef NDEBUG /* end_call only warns of entries still held, in debug builds */
+    if (((falco__table_call *)(void *)p->tables)->held)
+        falco__tables_hooks_of(p->decl)->end_call(p);
+#endif
 }
 
 /* Error helpers. */
@@ -210,6 +215,11 @@ void falco__error_mark(falco_plugin *p);
 falco_rc falco__default_error(falco_plugin *p, falco_rc rc, const char *what, const void *detail_key);
 falco_abi_rc falco__to_abi_rc(falco_rc rc);
 void falco__set_error(falco_plugin *p, const char *fmt, ...) FALCO_PRINTF(2, 3);
+/* The error of a capability call's handle (falco_parse_error,
+ * falco_listen_error; plugin.c): fmt's message after prefix as p's last
+ * error, the host's own last error appended when with_owner; returns rc. */
+falco_rc falco__handle_verror(falco_plugin *p, falco_rc rc, const char *prefix, bool with_owner, const char *fmt,
+                              va_list ap) FALCO_PRINTF(5, 0);
 
 /* Thread-local detail for functions that have no plugin handle (event
  * accessors): the default error message appends it. */

@@ -194,7 +194,7 @@ static void un(falco__xtable *x) {
 
 /* ---- keys and the map ---- */
 
-static uint64_t key_bits(falco_table_type type, const falco_abi_state_data *k) {
+static inline uint64_t key_bits(falco_table_type type, const falco_abi_state_data *k) {
     switch (type) {
     case FALCO_TABLE_I8: return (uint64_t)(int64_t)k->s8;
     case FALCO_TABLE_I16: return (uint64_t)(int64_t)k->s16;
@@ -209,6 +209,13 @@ static uint64_t key_bits(falco_table_type type, const falco_abi_state_data *k) {
     }
 }
 
+/* An integer key's hash: a bijection of its bits (a multiply by an odd
+ * constant, then an xorshift), so equal hashes are equal keys. */
+static inline uint64_t int_hash(uint64_t bits) {
+    uint64_t h = bits * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
 static uint64_t key_hash(falco__xtable *x, const falco_abi_state_data *k) {
     uint64_t h = 1469598103934665603ull;
     if (x->t.key_type == FALCO_TABLE_STRING) {
@@ -216,8 +223,7 @@ static uint64_t key_hash(falco__xtable *x, const falco_abi_state_data *k) {
             h = (h ^ *s) * 1099511628211ull;
         return h;
     }
-    h = key_bits(x->t.key_type, k) * 0x9e3779b97f4a7c15ull;
-    return h ^ (h >> 29);
+    return int_hash(key_bits(x->t.key_type, k));
 }
 
 static bool key_eq(falco__xtable *x, const xentry *e, const falco_abi_state_data *k, uint64_t h) {
@@ -916,7 +922,8 @@ static falco__xtable *inst_new(xdef *def, falco__xtable *root, falco_plugin *p) 
     falco__xtable *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    x->t = (falco_table){.kind = FALCO__TK_EXPORT, .name = def->name, .key_type = def->key_type, .def = def};
+    x->t = (falco_table){.kind = FALCO__TK_EXPORT, .name = def->name, .key_type = def->key_type, .def = def,
+                         .call = &falco__table_no_grant};
     x->t.abi = x;
     x->def = def;
     x->root = root ? root : x;
@@ -1018,10 +1025,20 @@ static bool owner_key_ok(falco__xtable *x, falco_table_key key) {
 
 void *falco_table_lookup(falco_table *t, falco_table_key key) {
     falco__xtable *x = owned(t);
-    if (!owner_key_ok(x, key))
+    if (__builtin_expect(!owner_key_ok(x, key), 0))
         return NULL;
-    xentry *e = *find_slot(x, &key.v, key_hash(x, &key.v));
-    return e ? e->data : NULL;
+    if (__builtin_expect(key.type == FALCO_TABLE_STRING, 0)) {
+        xentry *e = *find_slot(x, &key.v, key_hash(x, &key.v));
+        return e ? e->data : NULL;
+    }
+    /* Integer keys (int_hash is a bijection): one compare per entry of the
+     * chain, and the 64-bit keys' bits without key_bits' switch. */
+    uint64_t h = int_hash(key.type == FALCO_TABLE_U64 || key.type == FALCO_TABLE_I64 ? key.v.u64
+                                                                                     : key_bits(key.type, &key.v));
+    for (xentry *e = x->buckets[h & (x->nbuckets - 1)]; e; e = e->next)
+        if (e->hash == h)
+            return e->data;
+    return NULL;
 }
 
 void *falco_table_emplace(falco_table *t, falco_table_key key) {

@@ -239,6 +239,7 @@ static falco_rc resolve_fields(falco_plugin *p, const falco_abi_init_tables_inpu
         h->table_def = def;
         h->table_name = path;
         h->abi = af;
+        h->type = fi->type;
         set_slot(p, fi->slot, h);
         if (fi->type == FALCO_TABLE_TABLE && fi->fields.count) {
             /* A nested table's fields are reached through one of its
@@ -318,6 +319,8 @@ static falco_rc resolve_imports(falco_plugin *p, const falco_abi_init_tables_inp
         h->key_type = ti->key_type;
         h->abi = t;
         h->def = ti;
+        h->call = &ts->call;
+        h->owner = p;
         set_slot(p, ti->slot, h);
         FALCO_TRY(resolve_fields(p, in, t, ti, ti->name, ti->fields));
     }
@@ -338,8 +341,8 @@ static falco_rc tables_attach(falco_plugin *p, const falco_abi_init_tables_input
         return falco_error(p, FALCO_EINVAL,
                            "tables: the host's init tables input lacks a function (get_table, add_table or one of "
                            "the fields/reader/writer _ext vtables)");
-    p->tables->valid_reader = in->reader_ext;
-    p->tables->valid_writer = in->writer_ext;
+    p->tables->call.valid_reader = in->reader_ext;
+    p->tables->call.valid_writer = in->writer_ext;
     falco__tables_enter(p, in->reader_ext, in->writer_ext, FALCO__TPHASE_INIT);
     FALCO_TRY(falco__tables_export_attach(p, in));
     return resolve_imports(p, in);
@@ -347,7 +350,7 @@ static falco_rc tables_attach(falco_plugin *p, const falco_abi_init_tables_input
 
 static void leak_note(falco_plugin *p, const char *when, bool to_host) {
     char msg[256];
-    snprintf(msg, sizeof msg, "tables: %llu table entries not released %s", (unsigned long long)p->tables->held,
+    snprintf(msg, sizeof msg, "tables: %llu table entries not released %s", (unsigned long long)p->tables->call.held,
              when);
     if (to_host && p->log_fn)
         p->log_fn(p->owner, p->decl->name, msg, FALCO_ABI_LOG_WARNING);
@@ -357,7 +360,7 @@ static void leak_note(falco_plugin *p, const char *when, bool to_host) {
 
 static void tables_end_call(falco_plugin *p) {
 #ifndef NDEBUG
-    if (p->tables->held)
+    if (p->tables->call.held)
         leak_note(p, "at the end of the call", true);
 #else
     (void)p;
@@ -368,7 +371,7 @@ static void tables_detach(falco_plugin *p) {
     falco__tables *ts = p->tables;
     if (!ts)
         return;
-    if (ts->held)
+    if (ts->call.held)
         leak_note(p, "at destroy", false);
     falco__tables_export_detach(p);
     while (ts->strs) {
@@ -382,14 +385,24 @@ static void tables_detach(falco_plugin *p) {
     p->tables = NULL;
 }
 
-/* Plugins that import tables extract the general way, where the reader of
- * the call is kept (the fast path does not look at the host's input). */
+/* Plugins that import tables keep the single-field fast path: the TABLES
+ * bit sends every request to extract_checked, which grants the call's
+ * reader around the extractor (the argument-free path never looks at the
+ * host's input). Without the state's own copy of the field table, the
+ * general path always (it grants the reader too). */
 static void tables_extract_ready(falco_plugin *p) {
     falco_extract *x = &p->extract;
-    if (!p->decl->tables_import.count || !x->fields_rt_own)
+    if (!p->decl->tables_import.count)
         return;
-    for (uint32_t i = 0; i < x->nfields; i++)
-        FALCO__RT_CHECKS(&x->fields_rt_own[i]) = FALCO__RT_GENERAL;
+    if (!x->fields_rt_own) {
+        x->fast_nfields = x->fast_limit = 0;
+        return;
+    }
+    for (uint32_t i = 0; i < x->nfields; i++) {
+        unsigned m = FALCO__RT_CHECKS(&x->fields_rt_own[i]);
+        m = m ? m : FALCO__RT_NOARG; /* 0 stood for "no argument, no checks" */
+        FALCO__RT_CHECKS(&x->fields_rt_own[i]) = (uint8_t)((m & ~FALCO__RT_INDEX_QUICK) | FALCO__RT_TABLES);
+    }
 }
 
 const struct falco__tables_hooks falco__tables_hooks = {
@@ -441,17 +454,17 @@ static const falco__table_call *access_check(falco_plugin *p, const falco_table 
         ACCESS_FAIL(FALCO_EMISUSE, "table '%s': %s during extraction (the host grants read-only access there)", tname,
                     what);
     }
-    if (ts->call.reader != ts->valid_reader) {
+    if (ts->call.reader != ts->call.valid_reader) {
         if (!reader_ok(ts->call.reader))
             ACCESS_FAIL(FALCO_ERROR, "table '%s': %s: the host gave no complete table reader in this call (%s)", tname,
                         what, phase_name(ts->call.phase));
-        ts->valid_reader = ts->call.reader;
+        ts->call.valid_reader = ts->call.reader;
     }
-    if (write && ts->call.writer != ts->valid_writer) {
+    if (write && ts->call.writer != ts->call.valid_writer) {
         if (!writer_ok(ts->call.writer))
             ACCESS_FAIL(FALCO_ERROR, "table '%s': %s: the host gave no complete table writer in this call (%s)", tname,
                         what, phase_name(ts->call.phase));
-        ts->valid_writer = ts->call.writer;
+        ts->call.valid_writer = ts->call.writer;
     }
     if (f && f->table_def != t->def)
         ACCESS_FAIL(FALCO_EMISUSE, "table '%s': %s: field '%s' belongs to table '%s'", tname, what, fname,
@@ -477,7 +490,24 @@ falco_table_type falco_table_key_type(const falco_table *t) {
     return t ? t->key_type : (falco_table_type)0;
 }
 
-falco_rc falco_table_get_entry(falco_plugin *p, falco_table *t, falco_table_key key, falco_table_entry **out) {
+/* The inline fast paths in falco/table.h (falco__table_readable) accept a
+ * read when t->call is set (imported and nested tables, for t->owner) and
+ * its reader is valid_reader: valid_reader is never NULL and the reader is
+ * NULL outside host calls (falco__tables_leave), so that one compare says
+ * "inside a host call whose reader was checked whole". Everything else, and
+ * every refusal, comes here: access_check says what is wrong. */
+
+/* Never written: the inline paths stop at reader != valid_reader. */
+static const falco_abi_table_reader_vtable_ext no_grant_reader;
+falco__table_call falco__table_no_grant = {.valid_reader = &no_grant_reader};
+
+falco_rc falco__table_no_entry(falco_plugin *p, const falco_table *t, falco_table_entry **out) {
+    *out = NULL;
+    return falco_error(p, FALCO_ENOTFOUND, "table '%s': no entry for this key", t->name);
+}
+
+falco_rc falco__table_get_entry_slow(falco_plugin *p, falco_table *t, falco_table_key key,
+                                     falco_table_entry **out) {
     falco_rc rc = FALCO_OK;
     *out = NULL;
     const falco__table_call *c = access_check(p, t, NULL, false, "get_entry", &rc);
@@ -486,27 +516,31 @@ falco_rc falco_table_get_entry(falco_plugin *p, falco_table *t, falco_table_key 
     FALCO_TRY(key_check(p, t, key, "get_entry"));
     falco_abi_table_entry_t *e = c->reader->get_table_entry(t->abi, &key.v);
     if (!e)
-        return falco_error(p, FALCO_ENOTFOUND, "table '%s': no entry for this key", t->name);
-    p->tables->held++;
+        return falco__table_no_entry(p, t, out);
+    p->tables->call.held++;
     *out = e;
     return FALCO_OK;
 }
 
-void falco_table_release(falco_plugin *p, falco_table *t, falco_table_entry *e) {
+void falco__table_release_slow(falco_plugin *p, falco_table *t, falco_table_entry *e) {
     falco_rc rc;
     const falco__table_call *c = access_check(p, t, NULL, false, "release", &rc);
     if (!c || !e)
         return;
     c->reader->release_table_entry(t->abi, e);
-    if (p->tables->held)
-        p->tables->held--;
+    if (p->tables->call.held)
+        p->tables->call.held--;
 }
 
 uint64_t falco_table_entries_held(const falco_plugin *p) {
-    return p && p->tables ? p->tables->held : 0;
+    return p && p->tables ? p->tables->call.held : 0;
 }
 
-/* Reads f of e as the union, after the type check. */
+falco_rc falco__table_read_failed(falco_plugin *p, const falco_table *t, const falco_table_field *f) {
+    return falco_error_owner(p, FALCO_ERROR, "table '%s': reading field '%s' failed", t->name, f->decl->name);
+}
+
+/* Reads f of e as the union, after every check. */
 static falco_rc read_raw(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
                          falco_table_type type, falco_abi_state_data *out) {
     falco_rc rc = FALCO_OK;
@@ -519,8 +553,18 @@ static falco_rc read_raw(falco_plugin *p, falco_table *t, falco_table_entry *e, 
         return falco_error(p, FALCO_ETYPE, "table '%s': field '%s' is %s, read as %s", t->name, f->decl->name,
                            falco__table_type_name(f->decl->type), falco__table_type_name(type));
     if (c->reader->read_entry_field(t->abi, e, f->abi, out) != FALCO_ABI_RC_SUCCESS)
-        return falco_error_owner(p, FALCO_ERROR, "table '%s': reading field '%s' failed", t->name, f->decl->name);
+        return falco__table_read_failed(p, t, f);
     return FALCO_OK;
+}
+
+/* The scalar reads' slow path: the union's members all start at offset 0. */
+falco_rc falco__table_read_slow(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
+                                falco_table_type type, void *out, size_t size) {
+    falco_abi_state_data v = {0};
+    falco_rc rc = read_raw(p, t, e, f, type, &v);
+    if (rc == FALCO_OK)
+        memcpy(out, &v, size);
+    return rc;
 }
 
 static falco_rc write_raw(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
@@ -539,15 +583,8 @@ static falco_rc write_raw(falco_plugin *p, falco_table *t, falco_table_entry *e,
     return FALCO_OK;
 }
 
+/* The reads are inline in falco/table.h. */
 #define FALCO__TABLE_RW_DEF(sfx, ctype, ttype, member)                                                          \
-    falco_rc falco_table_read_##sfx(falco_plugin *p, falco_table *t, falco_table_entry *e,                    \
-                                    const falco_table_field *f, ctype *out) {                                 \
-        falco_abi_state_data v = {0};                                                                         \
-        falco_rc rc = read_raw(p, t, e, f, ttype, &v);                                                        \
-        if (rc == FALCO_OK)                                                                                   \
-            *out = v.member;                                                                                  \
-        return rc;                                                                                            \
-    }                                                                                                         \
     falco_rc falco_table_write_##sfx(falco_plugin *p, falco_table *t, falco_table_entry *e,                   \
                                      const falco_table_field *f, ctype x) {                                   \
         falco_abi_state_data v = {0};                                                                         \
@@ -603,6 +640,8 @@ falco_rc falco_table_read_table(falco_plugin *p, falco_table *t, falco_table_ent
     n->key_type = f->decl->key_type;
     n->abi = v.table;
     n->def = f->decl;
+    n->call = &p->tables->call;
+    n->owner = p;
     *out = n;
     return FALCO_OK;
 }
@@ -651,7 +690,7 @@ falco_rc falco_table_create_entry(falco_plugin *p, falco_table *t, falco_table_e
         return rc;
     if (!(*out = c->writer->create_table_entry(t->abi)))
         return falco_error_owner(p, FALCO_ERROR, "table '%s': create_entry failed", t->name);
-    p->tables->held++;
+    p->tables->call.held++;
     return FALCO_OK;
 }
 
@@ -661,8 +700,8 @@ void falco_table_destroy_entry(falco_plugin *p, falco_table *t, falco_table_entr
     if (!c || !e)
         return;
     c->writer->destroy_table_entry(t->abi, e);
-    if (p->tables->held)
-        p->tables->held--;
+    if (p->tables->call.held)
+        p->tables->call.held--;
 }
 
 falco_rc falco_table_add_entry(falco_plugin *p, falco_table *t, falco_table_key key, falco_table_entry *e,
@@ -676,11 +715,11 @@ falco_rc falco_table_add_entry(falco_plugin *p, falco_table *t, falco_table_key 
     if (!e)
         return falco_error(p, FALCO_EINVAL, "table '%s': add_entry with no entry", t->name);
     /* the created entry is the host's now, whatever the outcome */
-    if (p->tables->held)
-        p->tables->held--;
+    if (p->tables->call.held)
+        p->tables->call.held--;
     if (!(*out = c->writer->add_table_entry(t->abi, &key.v, e)))
         return falco_error_owner(p, FALCO_ERROR, "table '%s': add_entry failed", t->name);
-    p->tables->held++;
+    p->tables->call.held++;
     return FALCO_OK;
 }
 

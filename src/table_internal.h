@@ -11,29 +11,14 @@
 
 enum { FALCO__TK_IMPORT = 1, FALCO__TK_NESTED, FALCO__TK_EXPORT };
 
-struct falco_table {
-    int kind;                  /* FALCO__TK_* */
-    const char *name;          /* for messages */
-    falco_table_type key_type; /* 0: not known (a nested table declared without it) */
-    falco_abi_table_t *abi;    /* the host's handle (import, nested) */
-    const void *def;           /* identity its fields carry: the declaration entry */
-};
-
-struct falco_table_field {
-    const falco_table_field_import *decl;
-    const void *table_def; /* the def of the table it belongs to */
-    const char *table_name;
-    falco_abi_table_field_t *abi;
-};
+/* struct falco_table and struct falco_table_field: include/falco/table.h
+ * (the inline reads look at them). */
 
 typedef struct falco__xtable falco__xtable;
 
 /* Per plugin state. */
 typedef struct falco__tables {
     falco__table_call call; /* first: set inline by the capability entry points */
-    const falco_abi_table_reader_vtable_ext *valid_reader; /* validated once per pointer */
-    const falco_abi_table_writer_vtable_ext *valid_writer;
-    uint64_t held; /* entries of imported tables got and not released */
     falco_table *imports;
     size_t nimports;
     falco_table_field *fields;

@@ -85,8 +85,9 @@ typedef enum falco_table_type {
 const char *falco_table_type_name(falco_table_type t);
 
 /* A table (imported, nested or exported) and a field of an imported table
- * (opaque). Imported handles are owned by the SDK and valid until destroy;
- * a nested table read from an entry is valid until the end of the call. */
+ * (their members, below, are SDK internals: use the functions). Imported
+ * handles are owned by the SDK and valid until destroy; a nested table read
+ * from an entry is valid until the end of the call. */
 typedef struct falco_table falco_table;
 typedef struct falco_table_field falco_table_field;
 /* An entry of an imported table, as the host handed it (opaque). */
@@ -235,11 +236,91 @@ extern const struct falco__tables_hooks falco__tables_hooks;
 const char *falco_table_name(const falco_table *t);
 falco_table_type falco_table_key_type(const falco_table *t);
 
+/* Internal, not API (members may change with any SDK version; plugins are
+ * compiled with their SDK): what the inline fast paths of get_entry,
+ * release and the scalar reads below look at, so that a read costs a few
+ * compares and the host's call (docs/guide.md, "Writing fast plugins").
+ * Everything they do not accept (and every refusal, with its message) goes
+ * to the falco__table_* functions, which check it all. */
+typedef struct falco__table_call { /* a plugin state's grant of the current host call */
+    const falco_abi_table_reader_vtable_ext *reader; /* NULL outside host calls */
+    const falco_abi_table_writer_vtable_ext *writer;
+    int phase;                                       /* the SDK's FALCO__TPHASE_* */
+    uint64_t held;                                   /* entries got and not released */
+    /* The last reader found whole (never NULL): reader == valid_reader is
+     * "inside a host call whose reader was checked". */
+    const falco_abi_table_reader_vtable_ext *valid_reader;
+    const falco_abi_table_writer_vtable_ext *valid_writer;
+} falco__table_call;
+struct falco_table {
+    int kind;                  /* the SDK's FALCO__TK_* */
+    const char *name;          /* for messages */
+    falco_table_type key_type; /* 0: not known (a nested table declared without it) */
+    falco_abi_table_t *abi;    /* the host's handle (imported, nested) */
+    const void *def;           /* identity its fields carry: the declaration entry */
+    falco__table_call *call;   /* the owner's grant (imported, nested); exported: falco__table_no_grant */
+    const falco_plugin *owner; /* the plugin state it was imported for */
+};
+struct falco_table_field {
+    const falco_table_field_import *decl;
+    const void *table_def; /* the def of the table it belongs to */
+    const char *table_name;
+    falco_abi_table_field_t *abi;
+    int type; /* decl->type */
+};
+/* The grant of tables that are never read through the host (exported
+ * ones): its reader is never its valid_reader. */
+extern falco__table_call falco__table_no_grant;
+/* Whether p may read t now without a check of its own: t is imported for
+ * p, and p is in a host call whose reader was found whole. */
+static inline falco__table_call *falco__table_readable(const falco_plugin *p, const falco_table *t) {
+    if (__builtin_expect(t == 0, 0))
+        return (falco__table_call *)0;
+    falco__table_call *c = t->call;
+    if (__builtin_expect(t->owner == p && c->reader == c->valid_reader, 1))
+        return c;
+    return (falco__table_call *)0;
+}
+/* The checked, out-of-line halves of the inline functions below (thread
+ * and ownership rules as theirs). get_entry_slow does it all; no_entry
+ * records "no entry" and returns FALCO_ENOTFOUND (*out NULL); release_slow
+ * does it all; read_slow reads size bytes of the value into out after
+ * every check; read_failed records the host's failure. */
+falco_rc falco__table_get_entry_slow(falco_plugin *p, falco_table *t, falco_table_key key, falco_table_entry **out);
+falco_rc falco__table_no_entry(falco_plugin *p, const falco_table *t, falco_table_entry **out);
+void falco__table_release_slow(falco_plugin *p, falco_table *t, falco_table_entry *e);
+falco_rc falco__table_read_slow(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
+                                falco_table_type type, void *out, size_t size);
+falco_rc falco__table_read_failed(falco_plugin *p, const falco_table *t, const falco_table_field *f);
+
 /* Looks up key; on FALCO_OK *out is an entry the caller must release with
- * falco_table_release before the call returns. */
-falco_rc falco_table_get_entry(falco_plugin *p, falco_table *t, falco_table_key key, falco_table_entry **out);
-/* Releases an entry got from falco_table_get_entry/falco_table_add_entry. */
-void falco_table_release(falco_plugin *p, falco_table *t, falco_table_entry *e);
+ * falco_table_release before the call returns (else *out is NULL).
+ * Inline: the checked call of a key of the table's type costs a few
+ * compares beside the host's get_table_entry. */
+static inline falco_rc falco_table_get_entry(falco_plugin *p, falco_table *t, falco_table_key key,
+                                             falco_table_entry **out) {
+    falco__table_call *c = falco__table_readable(p, t);
+    if (__builtin_expect(c == 0 || key.type != t->key_type || (key.type == FALCO_TABLE_STRING && !key.v.str), 0))
+        return falco__table_get_entry_slow(p, t, key, out);
+    falco_table_entry *e = c->reader->get_table_entry(t->abi, &key.v);
+    if (__builtin_expect(e == 0, 0))
+        return falco__table_no_entry(p, t, out);
+    c->held++;
+    *out = e;
+    return FALCO_OK;
+}
+/* Releases an entry got from falco_table_get_entry/falco_table_add_entry
+ * (NULL: nothing). Inline, like falco_table_get_entry. */
+static inline void falco_table_release(falco_plugin *p, falco_table *t, falco_table_entry *e) {
+    falco__table_call *c = falco__table_readable(p, t);
+    if (__builtin_expect(c == 0 || e == 0, 0)) {
+        falco__table_release_slow(p, t, e);
+        return;
+    }
+    c->reader->release_table_entry(t->abi, e);
+    if (c->held)
+        c->held--;
+}
 /* Entries of this plugin state not released yet (all its tables). */
 uint64_t falco_table_entries_held(const falco_plugin *p);
 
@@ -256,9 +337,21 @@ uint64_t falco_table_entries_held(const falco_plugin *p);
     X(u16, uint16_t, FALCO_TABLE_U16, u16)           \
     X(u32, uint32_t, FALCO_TABLE_U32, u32)           \
     X(u64, uint64_t, FALCO_TABLE_U64, u64)
+/* The scalar reads are inline, like falco_table_get_entry: a field of the
+ * type read, of table t, costs a few compares beside the host's read. */
 #define FALCO__TABLE_RW_DECL(sfx, ctype, ttype, member)                                                         \
-    falco_rc falco_table_read_##sfx(falco_plugin *p, falco_table *t, falco_table_entry *e,                    \
-                                    const falco_table_field *f, ctype *out);                                  \
+    static inline falco_rc falco_table_read_##sfx(falco_plugin *p, falco_table *t, falco_table_entry *e,      \
+                                                  const falco_table_field *f, ctype *out) {                   \
+        falco__table_call *c = falco__table_readable(p, t);                                                   \
+        if (__builtin_expect(c == 0 || f == 0 || e == 0 || f->type != (int)(ttype) || f->table_def != t->def, \
+                             0))                                                                              \
+            return falco__table_read_slow(p, t, e, f, ttype, out, sizeof *out);                               \
+        falco_abi_state_data v;                                                                               \
+        if (__builtin_expect(c->reader->read_entry_field(t->abi, e, f->abi, &v) != FALCO_ABI_RC_SUCCESS, 0))  \
+            return falco__table_read_failed(p, t, f);                                                         \
+        *out = v.member;                                                                                      \
+        return FALCO_OK;                                                                                      \
+    }                                                                                                         \
     falco_rc falco_table_write_##sfx(falco_plugin *p, falco_table *t, falco_table_entry *e,                   \
                                      const falco_table_field *f, ctype v);
 FALCO__TABLE_SCALARS(FALCO__TABLE_RW_DECL)
