@@ -282,12 +282,11 @@ void *falco_listen_state(const falco_listen *l) {
  * every API version), not the listen input's, which hosts fill from 3.9 on
  * only: so listening alone keeps declaring 3.7. */
 falco_rc falco_listen_error(falco_listen *l, falco_rc rc, const char *fmt, ...) {
-    char msg[FALCO__ERRLEN];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    falco__handle_verror(l->p, rc, "", true, fmt, ap);
     va_end(ap);
-    return falco_error_owner(l->p, rc, "%s", msg);
+    return rc;
 }
 
 const falco_abi_table_reader_vtable_ext *falco_listen_table_reader(const falco_listen *l) {

@@ -130,12 +130,11 @@ void *falco_parse_state(const falco_parse *ps) {
 }
 
 falco_rc falco_parse_error(falco_parse *ps, falco_rc rc, const char *fmt, ...) {
-    char msg[FALCO__ERRLEN];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    falco__handle_verror(ps->p, rc, "parse: ", false, fmt, ap);
     va_end(ap);
-    return falco_error(ps->p, rc, "parse: %s", msg);
+    return rc;
 }
 
 const falco_abi_table_reader_vtable_ext *falco_parse_table_reader(const falco_parse *ps) {

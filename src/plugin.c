@@ -1,5 +1,6 @@
 /* The base capability: init/destroy, config, set_config, metrics, and the
  * plugin_api struct of statically linked plugins. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,17 @@ const char *falco_sdk_version(void) {
 
 void *falco_plugin_state(const falco_plugin *p) {
     return p->state;
+}
+
+/* One message buffer for the handles of every capability: the prefix names
+ * the capability; the owner's message helps where the host's call failed. */
+falco_rc falco__handle_verror(falco_plugin *p, falco_rc rc, const char *prefix, bool with_owner, const char *fmt,
+                              va_list ap) {
+    char msg[FALCO__ERRLEN];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (with_owner)
+        return falco_error_owner(p, rc, "%s%s", prefix, msg);
+    return falco_error(p, rc, "%s%s", prefix, msg);
 }
 
 falco_rc falco_plugin_set_state(falco_plugin *p, void *state) {
