@@ -1,5 +1,6 @@
 /* The source capability: instances, batches, open params, progress and
  * event_to_string, with the host's batch rules applied at the boundary. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,14 +274,12 @@ falco_plugin *falco_batch_plugin(const falco_batch *b) {
 
 /* Memory for one event: from the cursor's free space, else from a new arena
  * chunk (the cursor then moves to that chunk). */
-/* Memory for one event, whose slot the caller has checked and fills next:
- * from the cursor's free space, else from a new arena chunk (the cursor then
- * moves to that chunk). */
-static unsigned char *batch_alloc(falco_batch *b, size_t total) {
+/* Memory for nslots events, whose slots the caller has checked and fills
+ * next: need bytes (a multiple of 16, at least FALCO__BATCH_MIN_EVENT per
+ * slot, so clamp_end's promise still holds), from the cursor's free space,
+ * else from a new arena chunk (the cursor then moves to that chunk). */
+static unsigned char *batch_alloc_n(falco_batch *b, size_t need, uint32_t nslots) {
     falco__batch_head *h = &b->head;
-    size_t need = FALCO__ALIGN16(total);
-    if (need < FALCO__BATCH_MIN_EVENT)
-        need = FALCO__BATCH_MIN_EVENT; /* keeps clamp_end's promise */
     falco__arena_chunk *c = b->arena.head;
     if (cursor_fits(h, need)) {
         unsigned char *e = h->pos;
@@ -294,8 +293,16 @@ static unsigned char *batch_alloc(falco_batch *b, size_t total) {
         return NULL;
     c = b->arena.head;
     h->pos = c->data + c->used;
-    clamp_end(h, c->data + c->size, (size_t)(h->last - h->next) - 1);
+    clamp_end(h, c->data + c->size, (size_t)(h->last - h->next) - nslots);
     return e;
+}
+
+/* Memory for one event of total bytes. */
+static unsigned char *batch_alloc(falco_batch *b, size_t total) {
+    size_t need = FALCO__ALIGN16(total);
+    if (need < FALCO__BATCH_MIN_EVENT)
+        need = FALCO__BATCH_MIN_EVENT;
+    return batch_alloc_n(b, need, 1);
 }
 
 static void *reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
@@ -316,6 +323,131 @@ static void *reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
 
 void *falco_batch_reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
     return reserve_plugin_event(b, len, ts);
+}
+
+static falco__batch_reservation reserve_failed(falco_rc rc) {
+    falco__batch_reservation r = {NULL, 0, rc};
+    return r;
+}
+
+/* Why a reservation is refused (the hot path tests the same with fewer
+ * branches). */
+__attribute__((noinline, cold)) static falco__batch_reservation reserve_refused(falco_batch *b, uint32_t n,
+                                                                                  uint32_t len) {
+    const falco__batch_head *h = &b->head;
+    uint32_t room = (uint32_t)(h->last - h->next);
+    if (!h->plugin_id)
+        return reserve_failed(falco_error(b->p, FALCO_EINVAL,
+                                          "next_batch: reserve_plugin_events: a source without a plugin ID "
+                                          "(FALCO_SYSCALL_SOURCE) cannot add plugin events (the host refuses them)"));
+    if (n == 0)
+        return reserve_failed(
+            falco_error(b->p, FALCO_EINVAL, "next_batch: reserve_plugin_events: n is 0 (reserve 1 or more events)"));
+    if (len == 0)
+        return reserve_failed(falco_error(b->p, FALCO_EINVAL,
+                                          "next_batch: reserve_plugin_events: payload length 0 (nothing to write in "
+                                          "place: falco_batch_add_plugin_event(b, NULL, 0) adds an empty event)"));
+    if (len > FALCO_BATCH_MAX_PAYLOAD)
+        return reserve_failed(falco_error(b->p, FALCO_EINVAL,
+                                          "next_batch: reserve_plugin_events: payload of %u bytes, more than an event "
+                                          "holds (FALCO_BATCH_MAX_PAYLOAD, %u)",
+                                          len, (unsigned)FALCO_BATCH_MAX_PAYLOAD));
+    if (n > room)
+        return reserve_failed(falco_error(b->p, FALCO_ERANGE,
+                                          "next_batch: reserve_plugin_events: %u events asked, %u fit in the batch "
+                                          "(falco_batch_room; .max_batch_events %u)",
+                                          n, room, b->cap));
+    return reserve_failed(falco_error(b->p, FALCO_ENOMEM,
+                                      "next_batch: reserve_plugin_events: out of memory for %u events of %u bytes", n,
+                                      FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len));
+}
+
+/* A 48-byte event as machine words, kept in registers by the loop below. */
+#if defined(__GNUC__)
+typedef unsigned char event_word __attribute__((vector_size(16)));
+#else
+typedef uint64_t event_word;
+#endif
+#define EVENT_WORDS (FALCO__BATCH_MIN_EVENT / sizeof(event_word))
+
+_Static_assert(sizeof(falco__plugin_event_head) == FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET,
+               "a plugin event's fixed part is 38 bytes");
+
+/* A reservation off the fast path: events of more than 48 bytes, a cursor
+ * out of space (new arena chunk), or refused. Each event is the header, then
+ * the payload's zeroes. */
+__attribute__((noinline)) static falco__batch_reservation reserve_slow(falco_batch *b, uint32_t n, uint32_t len,
+                                                                        uint64_t ts) {
+    falco__batch_head *h = &b->head;
+    uint32_t total = FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len;
+    uint32_t stride = (total + 15u) & ~15u; /* no wrap: len <= FALCO_BATCH_MAX_PAYLOAD */
+    /* More than half the address space cannot be had (and pos + need, in
+     * cursor_fits, must not wrap): out of memory. */
+    uint64_t need = (uint64_t)stride * n; /* u32 * u32: no overflow */
+    unsigned char *e = need <= PTRDIFF_MAX / 2 ? batch_alloc_n(b, (size_t)need, n) : NULL;
+    if (!e)
+        return reserve_refused(b, n, len);
+    falco__plugin_event_head tmpl = {
+        .hdr = {.ts = ts, .tid = UINT64_MAX, .len = total, .type = FALCO_ABI_EVENT_PLUGIN, .nparams = 2},
+        .id_len = 4,
+        .data_len = len,
+        .plugin_id = h->plugin_id};
+    falco_abi_event **slot = h->next;
+    h->next = slot + n;
+    falco__batch_reservation r = {e + sizeof tmpl, stride, FALCO_OK};
+    for (uint32_t i = 0; i < n; i++, e += stride) {
+        memcpy(e, &tmpl, sizeof tmpl);
+        memset(e + sizeof tmpl, 0, len);
+        slot[i] = (falco_abi_event *)(void *)e;
+    }
+    return r;
+}
+
+/* The fast path makes no call but tail calls, so it saves no register:
+ * events of up to 48 bytes (payloads of up to 10) in the cursor's space. */
+falco__batch_reservation falco__batch_reserve_plugin_events(falco_batch *b, uint32_t n, uint32_t len, uint64_t ts) {
+    falco__batch_head *h = &b->head;
+    /* n in 1..room, len in 1..FALCO_BATCH_MAX_PAYLOAD, a plugin ID: else
+     * reserve_refused says which. */
+    if (__builtin_expect(n - 1u >= (uint32_t)(h->last - h->next) || len - 1u >= FALCO_BATCH_MAX_PAYLOAD ||
+                             !h->plugin_id,
+                         0))
+        return reserve_refused(b, n, len);
+    size_t need = (size_t)FALCO__BATCH_MIN_EVENT * n;
+    if (__builtin_expect(len > FALCO__BATCH_MIN_EVENT - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET || !cursor_fits(h, need),
+                         0))
+        return reserve_slow(b, n, len, ts);
+    unsigned char *e = h->pos;
+    h->pos = e + need;
+    falco_abi_event **slot = h->next;
+    h->next = slot + n;
+    falco__plugin_event_head tmpl = {
+        .hdr = {.ts = ts,
+                .tid = UINT64_MAX,
+                .len = FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + len,
+                .type = FALCO_ABI_EVENT_PLUGIN,
+                .nparams = 2},
+        .id_len = 4,
+        .data_len = len,
+        .plugin_id = h->plugin_id};
+    falco__batch_reservation r = {e + sizeof tmpl, FALCO__BATCH_MIN_EVENT, FALCO_OK};
+    /* Every event is the same 48 bytes (the header, then zeroes), stored
+     * from registers. */
+    unsigned char whole[FALCO__BATCH_MIN_EVENT] = {0};
+    event_word w[EVENT_WORDS];
+    memcpy(whole, &tmpl, sizeof tmpl);
+#if defined(__GNUC__)
+    /* Whole words: clang would otherwise store the header field by field
+     * (9 stores an event instead of 3). */
+    __asm__ __volatile__("" : : "r"(whole) : "memory");
+#endif
+    memcpy(w, whole, sizeof w);
+    for (uint32_t i = 0; i < n; i++, e += FALCO__BATCH_MIN_EVENT) {
+        for (size_t k = 0; k < EVENT_WORDS; k++)
+            memcpy(e + k * sizeof(event_word), &w[k], sizeof(event_word));
+        slot[i] = (falco_abi_event *)(void *)e;
+    }
+    return r;
 }
 
 /* Everything the inline fast path in falco/source.h leaves out: a full
