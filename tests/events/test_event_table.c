@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <falco/event.h>
+#include "files_equal.h"
 
 static void test_dimensions_and_version(void **state)
 {
@@ -92,24 +93,6 @@ static void test_known_entries(void **state)
     assert_null(falco_evt_errno_name(41));
     assert_string_equal(falco_evt_signal_name(9), "SIGKILL");
     assert_null(falco_evt_signal_name(64));
-}
-
-static int files_equal(const char *a, const char *b)
-{
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    int same = fa && fb;
-    while (same) {
-        int ca = fgetc(fa), cb = fgetc(fb);
-        if (ca != cb)
-            same = 0;
-        if (ca == EOF || cb == EOF)
-            break;
-    }
-    if (fa)
-        fclose(fa);
-    if (fb)
-        fclose(fb);
-    return same;
 }
 
 static void test_generator_reproduces_committed_files(void **state)

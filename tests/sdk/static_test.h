@@ -19,6 +19,31 @@ static inline falco_host_plugin *sdkt_load_api(void (*get)(falco_abi_plugin_api 
     return p;
 }
 
+/* Checks the version a static plugin declares (its getter and what the host
+ * reads), initializes it through the host and directly, and checks its
+ * required event schema version (NULL: none returned). */
+static inline void sdkt_expect_version(void (*get)(falco_abi_plugin_api *), const char *label, const char *version,
+                                       const char *schema) {
+    falco_abi_plugin_api api;
+    get(&api);
+    assert_string_equal(api.get_required_api_version(), version);
+    falco_host_plugin *p = sdkt_load_api(get, label);
+    assert_string_equal(falco_host_plugin_required_api_version(p), version);
+    if (falco_host_plugin_init(p, "") != FALCO_OK)
+        fail_msg("init %s: %s", label, falco_host_errmsg(p));
+    falco_abi_init_input in = {.config = ""};
+    falco_abi_rc rc;
+    falco_abi_plugin_t *s = api.init(&in, &rc);
+    assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
+    const char *got = api.get_required_event_schema_version(s);
+    if (schema)
+        assert_string_equal(got, schema);
+    else
+        assert_null(got);
+    api.destroy(s);
+    falco_host_plugin_free(p);
+}
+
 /* Calls the api's init directly with config and returns its last error
  * (copied into buf), the rc in *rc; destroys the state. */
 static inline const char *sdkt_raw_init(void (*get)(falco_abi_plugin_api *), const char *config, falco_abi_rc *rc,

@@ -122,38 +122,17 @@ FALCO_LISTEN(e_listen_noclose, .capture_open = l_hook);
 FALCO_PLUGIN(e_listen_none, META("e_listen_none"));
 FALCO_LISTEN(e_listen_none, .capture_open = NULL);
 
-static void expect_version(void (*get)(falco_abi_plugin_api *), const char *label, const char *version,
-                           const char *schema) {
-    falco_abi_plugin_api api;
-    get(&api);
-    assert_string_equal(api.get_required_api_version(), version);
-    falco_host_plugin *p = sdkt_load_api(get, label);
-    if (falco_host_plugin_init(p, "") != FALCO_OK)
-        fail_msg("init %s: %s", label, falco_host_errmsg(p));
-    falco_abi_init_input in = {.config = ""};
-    falco_abi_rc rc;
-    falco_abi_plugin_t *s = api.init(&in, &rc);
-    assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
-    const char *got = api.get_required_event_schema_version(s);
-    if (schema)
-        assert_string_equal(got, schema);
-    else
-        assert_null(got);
-    api.destroy(s);
-    falco_host_plugin_free(p);
-}
-
 static void test_versions(void **state) {
     (void)state;
-    expect_version(falco_plugin_api_v_parse, "v_parse", "3.0.0", NULL);
-    expect_version(falco_plugin_api_v_parse_sys, "v_parse_sys", "3.12.0", "4.5.1");
-    expect_version(falco_plugin_api_v_parse_all, "v_parse_all", "3.12.0", "4.5.1");
+    sdkt_expect_version(falco_plugin_api_v_parse, "v_parse", "3.0.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_parse_sys, "v_parse_sys", "3.12.0", "4.5.1");
+    sdkt_expect_version(falco_plugin_api_v_parse_all, "v_parse_all", "3.12.0", "4.5.1");
     /* every type of a non-syscall source means plugin events only */
-    expect_version(falco_plugin_api_v_parse_all_own, "v_parse_all_own", "3.0.0", NULL);
-    expect_version(falco_plugin_api_v_async, "v_async", "3.0.0", NULL);
-    expect_version(falco_plugin_api_v_dump, "v_dump", "3.10.0", NULL);
-    expect_version(falco_plugin_api_v_listen, "v_listen", "3.7.0", NULL);
-    expect_version(falco_plugin_api_v_all, "v_all", "3.10.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_parse_all_own, "v_parse_all_own", "3.0.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_async, "v_async", "3.0.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_dump, "v_dump", "3.10.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_listen, "v_listen", "3.7.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_all, "v_all", "3.10.0", NULL);
 }
 
 static void test_getters(void **state) {

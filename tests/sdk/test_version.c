@@ -67,42 +67,20 @@ FALCO_PLUGIN(v_garbage, META("v_garbage"), .required_api_version = "4.0.0");
 FALCO_EXTRACT(v_garbage, .fields = FALCO_LIST(one_field));
 
 /* Loads, inits, and checks the declared version and the schema version. */
-static void expect_version(void (*get)(falco_abi_plugin_api *), const char *label, const char *version,
-                           const char *schema) {
-    falco_abi_plugin_api api;
-    get(&api);
-    assert_string_equal(api.get_required_api_version(), version);
-    falco_host_plugin *p = sdkt_load_api(get, label);
-    assert_string_equal(falco_host_plugin_required_api_version(p), version);
-    if (falco_host_plugin_init(p, "") != FALCO_OK)
-        fail_msg("init %s: %s", label, falco_host_errmsg(p));
-    falco_abi_init_input in = {.config = ""};
-    falco_abi_rc rc;
-    falco_abi_plugin_t *s = api.init(&in, &rc);
-    assert_int_equal(rc, FALCO_ABI_RC_SUCCESS);
-    const char *got = api.get_required_event_schema_version(s);
-    if (schema)
-        assert_string_equal(got, schema);
-    else
-        assert_null(got);
-    api.destroy(s);
-    falco_host_plugin_free(p);
-}
-
 static void test_derived_versions(void **state) {
     (void)state;
-    expect_version(falco_plugin_api_v_plain, "v_plain", "3.0.0", NULL);
-    expect_version(falco_plugin_api_v_metrics, "v_metrics", "3.6.0", NULL);
-    expect_version(falco_plugin_api_v_output, "v_output", "3.8.0", NULL);
-    expect_version(falco_plugin_api_v_offsets, "v_offsets", "3.11.0", NULL);
-    expect_version(falco_plugin_api_v_syscall, "v_syscall", "3.12.0", "4.5.1");
+    sdkt_expect_version(falco_plugin_api_v_plain, "v_plain", "3.0.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_metrics, "v_metrics", "3.6.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_output, "v_output", "3.8.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_offsets, "v_offsets", "3.11.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_syscall, "v_syscall", "3.12.0", "4.5.1");
     /* plugin and async events are not syscall events */
-    expect_version(falco_plugin_api_v_async_only, "v_async_only", "3.0.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_async_only, "v_async_only", "3.0.0", NULL);
 }
 
 static void test_override(void **state) {
     (void)state;
-    expect_version(falco_plugin_api_v_override, "v_override", "3.4.0", NULL);
+    sdkt_expect_version(falco_plugin_api_v_override, "v_override", "3.4.0", NULL);
 }
 
 static void expect_init_error(void (*get)(falco_abi_plugin_api *), const char *msg) {
