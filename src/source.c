@@ -14,6 +14,11 @@
 
 struct falco_batch {
     falco__batch_head head; /* first: the inline fast path in falco/source.h reads it */
+    /* The cursor's real limit (see clamp_end). head.limit is the same for a
+     * source with a plugin ID and 0 without one (FALCO_SYSCALL_SOURCE): its
+     * plugin events would carry ID 0, which the host refuses, so the inline
+     * add always takes the slow path, which says so. No cost per event. */
+    uintptr_t space_limit;
     falco_plugin *p;
     uint32_t cap;
     falco_abi_event **events;
@@ -29,15 +34,17 @@ static uint32_t batch_count(const falco_batch *b) {
  * slots: every event takes at least FALCO__BATCH_MIN_EVENT bytes of it, and
  * the space's end is never more than that many bytes per free slot past
  * `pos`. Stored as the head's `limit` (see falco__batch_head). */
-static void clamp_end(falco__batch_head *h, unsigned char *chunk_end, size_t slots) {
+static void clamp_end(falco_batch *b, unsigned char *chunk_end, size_t slots) {
+    falco__batch_head *h = &b->head;
     size_t max = slots * FALCO__BATCH_MIN_EVENT;
     unsigned char *end = (size_t)(chunk_end - h->pos) > max ? h->pos + max : chunk_end;
-    h->limit = (uintptr_t)end - (FALCO__BATCH_MIN_EVENT - 1); /* heap addresses: no wrap */
+    b->space_limit = (uintptr_t)end - (FALCO__BATCH_MIN_EVENT - 1); /* heap addresses: no wrap */
+    h->limit = h->plugin_id ? b->space_limit : 0;
 }
 
 /* Whether need bytes (at least FALCO__BATCH_MIN_EVENT) fit at the cursor. */
-static bool cursor_fits(const falco__batch_head *h, size_t need) {
-    return (uintptr_t)h->pos + (need - FALCO__BATCH_MIN_EVENT) < h->limit;
+static bool cursor_fits(const falco_batch *b, size_t need) {
+    return (uintptr_t)b->head.pos + (need - FALCO__BATCH_MIN_EVENT) < b->space_limit;
 }
 
 typedef struct falco__instance {
@@ -244,9 +251,9 @@ falco_abi_rc falco__source_next_batch(falco_abi_plugin_t *s, falco_abi_instance_
     b->head.next = b->events;
     b->head.last = b->events + b->cap;
     b->head.pos = c ? c->data : NULL;
-    b->head.limit = 0; /* no space until a chunk is there */
+    b->head.limit = b->space_limit = 0; /* no space until a chunk is there */
     if (c)
-        clamp_end(&b->head, c->data + c->size, b->cap);
+        clamp_end(b, c->data + c->size, b->cap);
     falco_rc r = source_of(p)->next_batch(p, inst->user, b);
     *n = batch_count(b);
     *evts = b->events;
@@ -281,7 +288,7 @@ falco_plugin *falco_batch_plugin(const falco_batch *b) {
 static unsigned char *batch_alloc_n(falco_batch *b, size_t need, uint32_t nslots) {
     falco__batch_head *h = &b->head;
     falco__arena_chunk *c = b->arena.head;
-    if (cursor_fits(h, need)) {
+    if (cursor_fits(b, need)) {
         unsigned char *e = h->pos;
         h->pos += need;
         return e;
@@ -293,7 +300,7 @@ static unsigned char *batch_alloc_n(falco_batch *b, size_t need, uint32_t nslots
         return NULL;
     c = b->arena.head;
     h->pos = c->data + c->used;
-    clamp_end(h, c->data + c->size, (size_t)(h->last - h->next) - nslots);
+    clamp_end(b, c->data + c->size, (size_t)(h->last - h->next) - nslots);
     return e;
 }
 
@@ -303,6 +310,14 @@ static unsigned char *batch_alloc(falco_batch *b, size_t total) {
     if (need < FALCO__BATCH_MIN_EVENT)
         need = FALCO__BATCH_MIN_EVENT;
     return batch_alloc_n(b, need, 1);
+}
+
+/* The refusal of plugin events by a source without a plugin ID. */
+static falco_rc no_plugin_id(falco_batch *b, const char *fn) {
+    return falco_error(b->p, FALCO_EINVAL,
+                       "next_batch: %s: a source without a plugin ID (FALCO_SYSCALL_SOURCE) cannot add plugin events "
+                       "(the host refuses them)",
+                       fn);
 }
 
 static void *reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
@@ -322,7 +337,16 @@ static void *reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
 }
 
 void *falco_batch_reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts) {
-    return reserve_plugin_event(b, len, ts);
+    if (!b->head.plugin_id) {
+        no_plugin_id(b, "reserve_plugin_event");
+        return NULL;
+    }
+    void *payload = reserve_plugin_event(b, len, ts);
+    if (!payload && b->head.next == b->head.last)
+        falco_error(b->p, FALCO_ERANGE, "next_batch: reserve_plugin_event: the batch is full (%u events)", b->cap);
+    else if (!payload)
+        falco_error(b->p, FALCO_ENOMEM, "next_batch: reserve_plugin_event: no memory for a %u-byte payload", len);
+    return payload;
 }
 
 static falco__batch_reservation reserve_failed(falco_rc rc) {
@@ -337,9 +361,7 @@ __attribute__((noinline, cold)) static falco__batch_reservation reserve_refused(
     const falco__batch_head *h = &b->head;
     uint32_t room = (uint32_t)(h->last - h->next);
     if (!h->plugin_id)
-        return reserve_failed(falco_error(b->p, FALCO_EINVAL,
-                                          "next_batch: reserve_plugin_events: a source without a plugin ID "
-                                          "(FALCO_SYSCALL_SOURCE) cannot add plugin events (the host refuses them)"));
+        return reserve_failed(no_plugin_id(b, "reserve_plugin_events"));
     if (n == 0)
         return reserve_failed(
             falco_error(b->p, FALCO_EINVAL, "next_batch: reserve_plugin_events: n is 0 (reserve 1 or more events)"));
@@ -414,7 +436,7 @@ falco__batch_reservation falco__batch_reserve_plugin_events(falco_batch *b, uint
                          0))
         return reserve_refused(b, n, len);
     size_t need = (size_t)FALCO__BATCH_MIN_EVENT * n;
-    if (__builtin_expect(len > FALCO__BATCH_MIN_EVENT - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET || !cursor_fits(h, need),
+    if (__builtin_expect(len > FALCO__BATCH_MIN_EVENT - FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET || !cursor_fits(b, need),
                          0))
         return reserve_slow(b, n, len, ts);
     unsigned char *e = h->pos;
@@ -453,6 +475,8 @@ falco__batch_reservation falco__batch_reserve_plugin_events(falco_batch *b, uint
 /* Everything the inline fast path in falco/source.h leaves out: a full
  * batch, a cursor out of space (new arena chunk), errors. */
 falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len, uint64_t ts) {
+    if (!b->head.plugin_id)
+        return no_plugin_id(b, "add_plugin_event");
     if (b->head.next == b->head.last)
         return falco_error(b->p, FALCO_ERANGE, "next_batch: the batch is full (%u events)", b->cap);
     void *payload = reserve_plugin_event(b, len, ts);

@@ -201,7 +201,9 @@ typedef struct falco__payload_u32 {
 /* Appends a plugin event (type 322) carrying len bytes of data (copied) with
  * the given timestamp (nanoseconds since the epoch; UINT64_MAX lets the host
  * set the time it receives the event). FALCO_ERANGE when the batch is full,
- * FALCO_ENOMEM when out of memory, both with a message. Inline: the
+ * FALCO_ENOMEM when out of memory, FALCO_EINVAL for a source without a
+ * plugin ID (FALCO_SYSCALL_SOURCE: the host refuses such events), each with
+ * a message. Inline: the
  * innermost loop of a source; a payload of 4 or 8 bytes (a constant len) is
  * copied with one typed store. Thread: next_batch's. */
 static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const void *data, uint32_t len,
@@ -256,8 +258,10 @@ static inline falco_rc falco_batch_add_plugin_event(falco_batch *b, const void *
 }
 
 /* Reserves a plugin event of len payload bytes and returns where to write the
- * payload (zero-copy), or NULL (full or out of memory; see falco_batch_room).
- * ts == UINT64_MAX lets the host set the time. */
+ * payload (zero-copy), or NULL when the batch is full (falco_batch_room),
+ * out of memory, or the source has no plugin ID (FALCO_SYSCALL_SOURCE);
+ * falco_plugin_last_error then says which. ts == UINT64_MAX lets the host set
+ * the time. Memory and thread: as falco_batch_reserve_plugin_events. */
 void *falco_batch_reserve_plugin_event(falco_batch *b, uint32_t len, uint64_t ts);
 
 /* Largest payload of one plugin event reserved in place: the event's length

@@ -151,10 +151,27 @@ FALCO_PLUGIN(resbig, META("resbig"));
 FALCO_SOURCE(resbig, .id = RES_ID, .event_source = "resbig", .instance_size = sizeof(res_instance), .open = res_open,
              .next_batch = res_next_batch);
 
+/* A syscall source: plugin events are refused by every way of adding them
+ * (the inline add included: its fast path must not write plugin ID 0), while
+ * whole scap events still go in ("adds"). */
 static falco_rc sys_next_batch(falco_plugin *p, void *instance, falco_batch *b) {
-    (void)instance;
-    falco_batch_span s;
-    return record(p, b, 0, falco_batch_reserve_plugin_events(b, 1, 8, UINT64_MAX, &s), &s);
+    res_instance *in = instance;
+    falco_batch_span s = {0};
+    if (strcmp(in->scenario, "adds") != 0)
+        return record(p, b, 0, falco_batch_reserve_plugin_events(b, 1, 8, UINT64_MAX, &s), &s);
+    if (in->calls++)
+        return FALCO_EOF;
+    uint64_t v = 7;
+    record(p, b, 0, falco_batch_add_plugin_event(b, &v, sizeof v), &s);
+    uint32_t len = 3;
+    record(p, b, 1, falco_batch_add_plugin_event(b, "abc", len), &s);
+    void *where = falco_batch_reserve_plugin_event(b, 8, UINT64_MAX);
+    record(p, b, 2, where ? FALCO_OK : FALCO_EINVAL, &s);
+    /* a scap event of the header alone (26 bytes, no parameters) */
+    unsigned char ev[26] = {0};
+    falco_abi_event hdr = {.ts = 1, .tid = 1, .len = sizeof ev, .type = 3, .nparams = 0};
+    memcpy(ev, &hdr, sizeof ev);
+    return record(p, b, 3, falco_batch_add_event(b, ev, sizeof ev), &s);
 }
 FALCO_PLUGIN(ressys, META("ressys"));
 FALCO_SYSCALL_SOURCE(ressys, .instance_size = sizeof(res_instance), .open = res_open, .next_batch = sys_next_batch);
@@ -364,6 +381,25 @@ static void test_reserve_needs_plugin_id(void **state) {
     done(p, in);
 }
 
+static void test_syscall_source_refuses_plugin_events(void **state) {
+    (void)state;
+    falco_host_instance *in;
+    falco_host_plugin *p = open_scenario(falco_plugin_api_ressys, "ressys", "adds", &in);
+    const falco_abi_event *e;
+    int rc = falco_host_next(in, &e);
+    assert_refused(0, FALCO_EINVAL, "add_plugin_event: a source without a plugin ID (FALCO_SYSCALL_SOURCE)", 0);
+    assert_refused(1, FALCO_EINVAL, "add_plugin_event: a source without a plugin ID", 0);
+    assert_refused(2, FALCO_EINVAL, "reserve_plugin_event: a source without a plugin ID", 0);
+    /* the scap event went in, alone */
+    assert_int_equal(seen.rc[3], FALCO_OK);
+    assert_int_equal(seen.count[3], 1);
+    assert_int_equal(rc, FALCO_OK);
+    assert_int_equal(e->type, 3);
+    assert_int_equal(e->len, 26);
+    (void)p;
+    done(p, in);
+}
+
 /* Reservations larger than the arena's chunk: the cursor moves to new chunks. */
 static void test_reserve_grows_the_arena(void **state) {
     (void)state;
@@ -388,6 +424,7 @@ int main(void) {
         cmocka_unit_test(test_reserve_more_than_room),
         cmocka_unit_test(test_reserve_bad_lengths),
         cmocka_unit_test(test_reserve_needs_plugin_id),
+        cmocka_unit_test(test_syscall_source_refuses_plugin_events),
         cmocka_unit_test(test_reserve_grows_the_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
