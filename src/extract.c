@@ -277,7 +277,8 @@ static inline falco_rc str_inline(falco_extract *x, const char *s, size_t len, b
         copy_small(x->strbuf, s, n);
     else
         memcpy(x->strbuf, s, n);
-    x->strbuf[len] = '\0';
+    if (!terminated)
+        x->strbuf[len] = '\0';
     h->first.str = x->strbuf;
     h->req->res.str = &h->first.str;
     h->req->res_len = 1;
@@ -285,12 +286,10 @@ static inline falco_rc str_inline(falco_extract *x, const char *s, size_t len, b
     return FALCO_OK;
 }
 
-falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
-    if (x->head.st.v.fast == FALCO__KIND_STR && s && len < sizeof x->strbuf) {
-        if (memchr(s, '\0', len))
-            return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
-        return str_inline(x, s, len, false);
-    }
+/* Every string but the first short one of a single-field call: checked,
+ * copied into the call arena. Out of line, so that the callers' fast paths
+ * keep small frames. */
+__attribute__((noinline)) static falco_rc str_general(falco_extract *x, const char *s, size_t len) {
     if (cur_kind(x) != FALCO__KIND_STR)
         return kind_error(x, FALCO__KIND_STR);
     if (!s && len)
@@ -306,14 +305,23 @@ falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
     return falco_extract_str_ref(x, copy);
 }
 
+falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
+    if (x->head.st.v.fast == FALCO__KIND_STR && s && len < sizeof x->strbuf) {
+        if (memchr(s, '\0', len))
+            return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
+        return str_inline(x, s, len, false);
+    }
+    return str_general(x, s, len);
+}
+
 falco_rc falco_extract_str(falco_extract *x, const char *s) {
-    if (!s)
+    if (__builtin_expect(!s, 0))
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
     size_t len = strlen(s);
     /* strlen found the only NUL: no need to look for one inside. */
-    if (x->head.st.v.fast == FALCO__KIND_STR && len < sizeof x->strbuf)
+    if (__builtin_expect(x->head.st.v.fast == FALCO__KIND_STR && len < sizeof x->strbuf, 1))
         return str_inline(x, s, len, true);
-    return falco_extract_strn(x, s, len);
+    return str_general(x, s, len);
 }
 
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {

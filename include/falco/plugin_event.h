@@ -80,13 +80,14 @@ falco__payload_read falco__event_payload_read_slow(const falco_event *ev, uint32
 static inline falco_rc falco__event_payload_exact(const falco_event *ev, void *out, uint32_t size) {
     const falco_abi_event *e = ev->evt;
     const unsigned char *b = (const unsigned char *)(const void *)e;
-    if (e->len == (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size && e->type == FALCO_ABI_EVENT_PLUGIN &&
-        e->nparams == 2) {
+    if (__builtin_expect(e->len == (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size &&
+                             e->type == FALCO_ABI_EVENT_PLUGIN && e->nparams == 2,
+                         1)) {
         const uint32_t want_lens[2] = {4, size};
         uint64_t lens, want;
         memcpy(&lens, b + sizeof(falco_abi_event), sizeof lens); /* within the 38 bytes checked above */
         memcpy(&want, want_lens, sizeof want);
-        if (lens == want) {
+        if (__builtin_expect(lens == want, 1)) {
             memcpy(out, b + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, size);
             return FALCO_OK;
         }
