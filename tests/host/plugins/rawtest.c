@@ -354,7 +354,7 @@ EXPORT falco_abi_rc plugin_set_async_event_handler(falco_abi_plugin_t *p, falco_
         return FALCO_ABI_RC_FAILURE;
     pthread_join(t, NULL);
     if (j.rc_good != FALCO_ABI_RC_SUCCESS || j.rc_bad != FALCO_ABI_RC_FAILURE || !strstr(j.err, "tock")) {
-        snprintf(s->err, sizeof s->err, "async handler misbehaved: %s", j.err);
+        snprintf(s->err, sizeof s->err, "async handler misbehaved: %.200s", j.err);
         return FALCO_ABI_RC_FAILURE;
     }
     return FALCO_ABI_RC_SUCCESS;
