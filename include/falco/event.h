@@ -267,17 +267,48 @@ const char *falco_evt_errno_name(int64_t e);
 /* Returns the Linux name of signal number s ("SIGKILL" for 9), or NULL. */
 const char *falco_evt_signal_name(uint64_t s);
 
+/* Syscall codes: what the ID param (FALCO_PT_SYSCALLID) of generic syscall
+ * events (FALCO_PPME_GENERIC_E/X) holds. They are libs' own numbering (enum
+ * ppm_sc_code; 0 is "unknown"), the same on every architecture, as the libs
+ * of FALCO_EVT_SCHEMA_VERSION have them (tools/event_table/syscalls.tsv).
+ * Static data: every function here is thread-safe. Since: 0.1.0 */
+
+/* Returns the number of syscall codes (codes are 0 .. count - 1). */
+size_t falco_evt_syscall_count(void);
+
+/* Returns libs' name of syscall code sc ("mprotect" for 75, "unknown" for 0),
+ * "" for a code libs leaves unnamed, or NULL when sc is not below
+ * falco_evt_syscall_count(). Static string. */
+const char *falco_evt_syscall_name(uint64_t sc);
+
+/* Returns the syscall code libscap gives the x86_64 native syscall number nr
+ * (75 for 10, mprotect), or 0 when it gives none. Generic events carry the
+ * native number in their nativeID param; libsinsp reads it (when ID is 0) as a
+ * syscall of the machine it runs on, this SDK as x86_64 whatever the machine. */
+uint16_t falco_evt_syscall_from_x86_64(uint64_t nr);
+
+/* Returns the event's type name as libsinsp shows it (evt.type): the table's
+ * name, except for generic syscall events, named after their syscall: the
+ * name of the ID param's code or, when ID is 0 and the event has a nativeID,
+ * of that native number's code (so "unknown" when neither gives one). Where
+ * libs has no name (a code it leaves unnamed, where libsinsp prints "", or an
+ * ID beyond its table, where libsinsp reads past it) the table's "syscall".
+ * NULL when v is NULL or has no table entry. Static string; reads v only. */
+const char *falco_evt_type_name(const falco_evt_view *v);
+
 /* ---- text -------------------------------------------------------------- */
 
 /* Options of falco_evt_format (bitwise or). */
 #define FALCO_EVT_FORMAT_HEADER 1u /* prefix "<ts> <tid> " */
 
 /* Renders the event as one line: "> open name=/etc/passwd flags=4097(O_RDONLY|
- * O_CLOEXEC) mode=0644": direction ('>' enter, '<' exit), name, then each
- * present param as name=value: flags and enum names in parentheses, errno
- * names for negative results ("res=-2(ENOENT)"), signal names, hex ("0x..")
- * or octal ("0...") per the table's print format, strings as they are
- * (non-printable bytes as '.'), bytes as printable text or '.', zero-length
+ * O_CLOEXEC) mode=0644": direction ('>' enter, '<' exit), type name
+ * (falco_evt_type_name: "< mprotect ID=75(mprotect) nativeID=10" for a generic
+ * syscall event), then each present param as name=value: flags and enum names
+ * in parentheses, syscall names of syscall IDs (the number alone when libs
+ * names none), errno names for negative results ("res=-2(ENOENT)"), signal
+ * names, hex ("0x..") or octal ("0...") per the table's print format, strings
+ * as they are (non-printable bytes as '.'), bytes as printable text or '.', zero-length
  * params as "<NA>". Malformed params render as "<malformed>" and make the
  * call return FALCO_EPARSE (message in v) after writing the whole line.
  * Writes at most buflen bytes, always NUL-terminated when buflen > 0, and

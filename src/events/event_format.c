@@ -220,6 +220,10 @@ static void put_value(text *t, const falco_evt_param_info *pi, const falco_evt_v
         put_unsigned(t, fmt, val->v.u64);
         if (type == FALCO_PT_SIGTYPE && falco_evt_signal_name(val->v.u64))
             putf(t, "(%s)", falco_evt_signal_name(val->v.u64));
+        /* libsinsp: "75(mprotect)"; the number alone where libs names none */
+        const char *sc = type == FALCO_PT_SYSCALLID ? falco_evt_syscall_name(val->v.u64) : NULL;
+        if (sc && *sc)
+            putf(t, "(%s)", sc);
         return;
     }
     if (falco__evt_type_is_signed(type)) {
@@ -337,7 +341,7 @@ falco_rc falco_evt_format(falco_evt_view *v, unsigned options, char *buf, size_t
     if (options & FALCO_EVT_FORMAT_HEADER)
         putf(&t, "%" PRIu64 " %" PRId64 " ", v->ts, (int64_t)v->tid);
     puts_(&t, falco_evt_view_is_enter(v) ? "> " : "< ");
-    puts_(&t, v->info->name);
+    puts_(&t, falco_evt_type_name(v));
     for (uint32_t i = 0; i < v->nparams; i++) {
         puts_(&t, " ");
         puts_(&t, v->info->params[i].name);

@@ -14,6 +14,13 @@
 /* The generated table (event_table_data.c). */
 extern const falco_evt_info falco__evt_table[FALCO_EVT_COUNT];
 
+/* The generated syscall tables (syscall_table_data.c): names by libs' syscall
+ * code, and the code of each x86_64 native number (0 where none). */
+extern const size_t falco__evt_syscall_count;
+extern const char *const falco__evt_syscall_names[];
+extern const size_t falco__evt_syscall_x86_64_count;
+extern const uint16_t falco__evt_syscall_x86_64[];
+
 /* Stores a printf-style message in v->err and returns rc. */
 falco_rc falco__evt_fail(falco_evt_view *v, falco_rc rc, const char *fmt, ...) FALCO_PRINTF(3, 4);
 

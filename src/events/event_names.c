@@ -1,8 +1,10 @@
 /*
- * event_names.c - Linux errno and signal names for rendering events.
+ * event_names.c - Linux errno and signal names, and syscall names, for
+ * rendering events.
  *
  * Events carry Linux numbers whatever the platform reading them, so these
- * tables are fixed rather than taken from the local <errno.h>.
+ * tables are fixed rather than taken from the local <errno.h>. Syscall names
+ * are libs' (generated into syscall_table_data.c).
  */
 #include "events/event_internal.h"
 
@@ -67,4 +69,45 @@ const char *falco_evt_errno_name(int64_t e)
 const char *falco_evt_signal_name(uint64_t s)
 {
     return s < FALCO_COUNT(signal_names) ? signal_names[s] : NULL;
+}
+
+size_t falco_evt_syscall_count(void)
+{
+    return falco__evt_syscall_count;
+}
+
+const char *falco_evt_syscall_name(uint64_t sc)
+{
+    return sc < falco__evt_syscall_count ? falco__evt_syscall_names[sc] : NULL;
+}
+
+uint16_t falco_evt_syscall_from_x86_64(uint64_t nr)
+{
+    return nr < falco__evt_syscall_x86_64_count ? falco__evt_syscall_x86_64[nr] : 0;
+}
+
+/* The u16 of param idx, when the event has it with its 2 bytes. */
+static bool param_u16(const falco_evt_view *v, uint32_t idx, uint16_t *out)
+{
+    if (idx >= v->nparams || v->param_len[idx] != 2)
+        return false;
+    *out = falco__rd16(v->data + v->param_off[idx]);
+    return true;
+}
+
+const char *falco_evt_type_name(const falco_evt_view *v)
+{
+    if (!v || !v->info)
+        return NULL;
+    if (v->type != FALCO_PPME_GENERIC_E && v->type != FALCO_PPME_GENERIC_X)
+        return v->info->name;
+    /* libsinsp: the ID's code; a capture's ID 0 is read through its nativeID
+     * (a syscall libs numbered after the capture was written) */
+    uint16_t sc, native;
+    if (!param_u16(v, 0, &sc))
+        return v->info->name;
+    if (sc == 0 && param_u16(v, 1, &native))
+        sc = falco_evt_syscall_from_x86_64(native);
+    const char *name = falco_evt_syscall_name(sc);
+    return name && *name ? name : v->info->name;
 }

@@ -32,7 +32,9 @@ static void dump_usage(FILE *out)
           "                 libsinsp gives the event: <evt.num> <ts> <tid> <dir> ...\n"
           "  --type N|NAME  only events of this type: a code (e.g. 322), an event name\n"
           "                 (e.g. open: every code with that name, enter and exit) or an\n"
-          "                 enum name (PPME_SYSCALL_OPEN_E or SYSCALL_OPEN_E); repeatable\n",
+          "                 enum name (PPME_SYSCALL_OPEN_E or SYSCALL_OPEN_E); a syscall\n"
+          "                 name (e.g. mprotect) also selects the generic syscall events\n"
+          "                 named after it, as libsinsp names them; repeatable\n",
           out);
 }
 
@@ -66,10 +68,35 @@ static const char *dump_render(const void *ev, size_t len, char **buf, size_t *c
     return falcoplug_clean_text(*buf);
 }
 
+/* --type NAME also selects the generic syscall events libsinsp names NAME (a
+ * capture older than a syscall's own event records it as a generic one):
+ * sel[FALCO_EVT_COUNT + code] marks the syscall codes so selected. */
+static bool select_type(const char *arg, bool *sel)
+{
+    bool found = falcoplug_select_event_type(arg, sel);
+    for (size_t sc = 0; *arg && sc < falco_evt_syscall_count(); sc++)
+        if (strcmp(falco_evt_syscall_name(sc), arg) == 0)
+            found = sel[FALCO_EVT_COUNT + sc] = true;
+    return found;
+}
+
+/* Whether ev, a generic syscall event, is named after a selected syscall. */
+static bool generic_selected(const void *ev, size_t len, const bool *sel)
+{
+    falco_evt_view v;
+    if (falco_evt_view_init(&v, ev, len) != FALCO_OK)
+        return false;
+    const char *name = falco_evt_type_name(&v);
+    for (size_t sc = 0; sc < falco_evt_syscall_count(); sc++)
+        if (sel[FALCO_EVT_COUNT + sc] && strcmp(falco_evt_syscall_name(sc), name) == 0)
+            return true;
+    return false;
+}
+
 int falcoplug_dump_main(int argc, char **argv)
 {
     const char *path = NULL;
-    bool *keep = calloc(FALCO_EVT_COUNT, sizeof *keep);
+    bool *keep = calloc(FALCO_EVT_COUNT + falco_evt_syscall_count(), sizeof *keep);
     bool filtered = false, converted = false;
     if (!keep) {
         fprintf(stderr, "falcoplug dump: out of memory\n");
@@ -88,14 +115,14 @@ int falcoplug_dump_main(int argc, char **argv)
                 free(keep);
                 return 2;
             }
-            if (!falcoplug_select_event_type(argv[++i], keep)) {
+            if (!select_type(argv[++i], keep)) {
                 fprintf(stderr, "falcoplug dump: --type %s: no such event type\n", argv[i]);
                 free(keep);
                 return 2;
             }
             filtered = true;
         } else if (strncmp(argv[i], "--type=", 7) == 0) {
-            if (!falcoplug_select_event_type(argv[i] + 7, keep)) {
+            if (!select_type(argv[i] + 7, keep)) {
                 fprintf(stderr, "falcoplug dump: %s: no such event type\n", argv[i]);
                 free(keep);
                 return 2;
@@ -149,7 +176,8 @@ int falcoplug_dump_main(int argc, char **argv)
         }
         uint16_t type;
         memcpy(&type, (const char *)ev + 20, 2);
-        if (filtered && (type >= FALCO_EVT_COUNT || !keep[type]))
+        bool generic = type == FALCO_PPME_GENERIC_E || type == FALCO_PPME_GENERIC_X;
+        if (filtered && (type >= FALCO_EVT_COUNT || !keep[type]) && !(generic && generic_selected(ev, len, keep)))
             continue;
         line[0] = '\0';
         if (converted)
