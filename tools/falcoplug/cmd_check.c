@@ -1,12 +1,15 @@
 /*
- * cmd_check.c - `falcoplug check PLUGIN [--config JSON]`: every load-time and
- * init-time rule libsinsp applies, one line per step ("ok   step" or
- * "FAIL step: reason"), exit 0 when clean and 1 otherwise.
+ * cmd_check.c - `falcoplug check PLUGIN [--config JSON] [--with
+ * PATH[|CONFIG]]...`: every load-time and init-time rule libsinsp applies,
+ * one line per step ("ok   step" or "FAIL step: reason"), exit 0 when clean
+ * and 1 otherwise. The --with plugins are loaded and initialized first, in
+ * one session with PLUGIN, so that PLUGIN may import the tables they export.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "falcoplug.h"
+#include "run.h"
 
 static int failures;
 
@@ -15,13 +18,35 @@ static void ok(const char *step, const char *detail)
     printf("ok   %s%s%s\n", step, detail[0] ? " " : "", detail);
 }
 
-/* why quotes the plugin: one line, no terminal controls. */
-static void fail(const char *step, const char *why)
+/* "FAIL [with <partner>: ]<step>: <why>"; why quotes the plugin and
+ * partner is the user's: one line, no terminal controls. */
+static void fail_in(const char *partner, const char *step, const char *why)
 {
-    printf("FAIL %s: ", step);
+    fputs("FAIL ", stdout);
+    if (partner) {
+        fputs("with ", stdout);
+        falcoplug_put_str(stdout, partner);
+        fputs(": ", stdout);
+    }
+    printf("%s: ", step);
     falcoplug_put_str(stdout, why);
     fputc('\n', stdout);
     failures++;
+}
+
+static void fail(const char *step, const char *why)
+{
+    fail_in(NULL, step, why);
+}
+
+/* A failed load: every rule it broke (p may be NULL: out of memory). */
+static void fail_load(const char *partner, const falco_host_plugin *p)
+{
+    size_t n = falco_host_finding_count(p);
+    if (!n)
+        fail_in(partner, "load", falco_host_errmsg(p));
+    for (size_t i = 0; i < n; i++)
+        fail_in(partner, "load", falco_host_finding(p, i));
 }
 
 /* "ok   <step> (<codes>)": all, or the codes (cut at 64 characters). */
@@ -119,66 +144,143 @@ static void check_after_init(falco_host_plugin *p)
     }
 }
 
+/* Loads and initializes the --with plugins in s, in order, into ps[]
+ * (*n of them to free); stops at the first that fails. Returns true when
+ * all worked. */
+static bool load_partners(falco_host_session *s, const char **with, size_t nwith, falco_host_plugin **ps, size_t *n)
+{
+    for (size_t i = 0; i < nwith; i++) {
+        const char *config, *why;
+        char *path = run_with_path(with[i], &config);
+        if (!path) {
+            fail_in(with[i], "load", "out of memory");
+            return false;
+        }
+        const char *step = run_load_plugin(path, config, s, &ps[(*n)++], &why);
+        falco_host_plugin *p = ps[*n - 1];
+        if (step && strcmp(step, "load") == 0) {
+            fail_load(path, p);
+        } else if (step) {
+            fail_in(path, step, why);
+        } else {
+            fputs("ok   with ", stdout);
+            falcoplug_put_str(stdout, path);
+            fputs(" (", stdout);
+            falcoplug_put_str(stdout, falco_host_plugin_name(p));
+            fputc(' ', stdout);
+            falcoplug_put_str(stdout, falco_host_plugin_version(p));
+            fputs(")\n", stdout);
+        }
+        free(path);
+        if (step)
+            return false;
+    }
+    return true;
+}
+
+static void usage(void)
+{
+    printf("usage: falcoplug check PLUGIN [--config JSON] [--with PATH[|CONFIG]]...\n\n"
+           "Loads PLUGIN the way Falco does and reports every rule it breaks: API version,\n"
+           "required symbols, version strings, capability symbol sets (a partial set, such\n"
+           "as capture_open without capture_close, is a broken plugin), id/source, fields\n"
+           "JSON, source and async event lists, init schema and config, init itself; then\n"
+           "open params, extract/parse event types, the async handler installed and\n"
+           "removed, capture open/close, dump state and metrics.\n"
+           "  --config JSON         PLUGIN's init config\n"
+           "  --with PATH[|CONFIG]  load and initialize another plugin first (repeatable;\n"
+           "                        its init config after the first '|', as plughost -p),\n"
+           "                        in the order given, then PLUGIN, all in one session as\n"
+           "                        Falco's load_plugins list does: PLUGIN may import the\n"
+           "                        tables they export (a plugin's tables exist for those\n"
+           "                        initialized after it). Each prints\n"
+           "                        \"ok   with PATH (<name> <version>)\", or\n"
+           "                        \"FAIL with PATH: load|init: <reason>\" and PLUGIN is\n"
+           "                        not checked. The checks above are PLUGIN's only.\n"
+           "Exit status: 0 clean, 1 a rule failed (PLUGIN's or a --with plugin's load or\n"
+           "init), 2 usage error.\n");
+}
+
 int falcoplug_check_main(int argc, char **argv)
 {
     const char *path = NULL, *config = NULL;
     if (falcoplug_wants_help(argc, argv)) {
-        printf("usage: falcoplug check PLUGIN [--config JSON]\n\n"
-               "Loads PLUGIN the way Falco does and reports every rule it breaks: API version,\n"
-               "required symbols, version strings, capability symbol sets (a partial set, such\n"
-               "as capture_open without capture_close, is a broken plugin), id/source, fields\n"
-               "JSON, source and async event lists, init schema and config, init itself; then\n"
-               "open params, extract/parse event types, the async handler installed and\n"
-               "removed, capture open/close, dump state and metrics.\n"
-               "Exit status: 0 clean, 1 a rule failed, 2 usage error.\n");
+        usage();
         return 0;
     }
+    const char **with = calloc((size_t)argc, sizeof *with); /* --with values, in order */
+    size_t nwith = 0;
+    if (!with) {
+        fprintf(stderr, "falcoplug check: out of memory\n");
+        return 1;
+    }
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+        const char *a = argv[i];
+        if (strcmp(a, "--config") == 0 && i + 1 < argc) {
             config = argv[++i];
-        } else if (argv[i][0] != '-' && !path) {
-            path = argv[i];
+        } else if (strcmp(a, "--with") == 0 && i + 1 < argc) {
+            const char *spec = argv[++i];
+            if (spec[0] == '\0' || spec[0] == '|') {
+                fprintf(stderr, "falcoplug check: --with \"%s\": no plugin path (expected PATH[|CONFIG])\n", spec);
+                free(with);
+                return 2;
+            }
+            with[nwith++] = spec;
+        } else if (a[0] != '-' && !path) {
+            path = a;
         } else {
-            fprintf(stderr, "falcoplug check: unexpected argument '%s' (see --help)\n", argv[i]);
+            bool valued = strcmp(a, "--config") == 0 || strcmp(a, "--with") == 0;
+            fprintf(stderr, "falcoplug check: %s '%s' (see --help)\n",
+                    valued ? "missing the value of" : "unexpected argument", a);
+            free(with);
             return 2;
         }
     }
     if (!path) {
         fprintf(stderr, "falcoplug check: missing PLUGIN (see --help)\n");
+        free(with);
         return 2;
     }
     failures = 0;
     falco_host_plugin *p = NULL;
+    falco_host_plugin **partners = calloc(nwith + 1, sizeof *partners);
+    size_t npartners = 0;
     falco_host_session *s = NULL;
-    char *dl_path = falcoplug_plugin_path(path);
-    falco_rc rc = dl_path ? falco_host_plugin_load(dl_path, &p) : FALCO_ENOMEM;
-    free(dl_path);
-    if (rc != FALCO_OK) {
-        size_t n = falco_host_finding_count(p);
-        if (!n)
-            fail("load", falco_host_errmsg(p));
-        for (size_t i = 0; i < n; i++)
-            fail("load", falco_host_finding(p, i));
+    /* initialized in a session, as in Falco: it may get the host's
+     * `threads` table and those of the --with plugins, and a table it adds
+     * is checked as libsinsp does */
+    if (!partners || falco_host_session_new(0, &s) != FALCO_OK) {
+        fprintf(stderr, "falcoplug check: out of memory\n");
+        free(partners);
+        free(with);
+        return 1;
+    }
+    bool checked = load_partners(s, with, nwith, partners, &npartners);
+    const char *why = NULL, *step = NULL;
+    if (checked)
+        step = run_load_plugin(path, config, s, &p, &why);
+    if (!checked) {
+        /* not checked: Falco stops at the first plugin that fails, and
+         * PLUGIN would fail for its partner's reason */
+    } else if (step && strcmp(step, "load") == 0) {
+        fail_load(NULL, p);
     } else {
-        falcoplug_set_log(p);
         ok("load", "");
         char detail[64];
         if (falco_host_plugin_caps(p) & FALCO_HOST_CAP_EXTRACT) {
             snprintf(detail, sizeof detail, "(%zu)", falco_host_field_count(p));
             ok("fields", detail);
         }
-        /* initialized in a session, as in Falco: it may get the host's
-         * `threads` table, and a table it adds is checked as libsinsp does */
-        if (falco_host_session_new(0, &s) != FALCO_OK) {
-            fail("init", "out of memory");
-        } else if (falco_host_session_init(s, p, config) != FALCO_OK) {
-            fail("init", falco_host_errmsg(p));
+        if (step) {
+            fail("init", why);
         } else {
             ok("init", "");
             check_after_init(p);
         }
     }
-    if (failures)
+    if (!checked)
+        printf("%d problem%s in the --with plugins: %s not checked\n", failures, failures > 1 ? "s" : "", path);
+    else if (failures)
         printf("%d problem%s: %s\n", failures, failures > 1 ? "s" : "", path);
     else {
         fputs("clean: ", stdout);
@@ -187,7 +289,11 @@ int falcoplug_check_main(int argc, char **argv)
         falcoplug_put_str(stdout, falco_host_plugin_version(p));
         fputc('\n', stdout);
     }
-    falco_host_session_free(s); /* before the plugin it borrows */
+    falco_host_session_free(s); /* before the plugins it borrows */
     falco_host_plugin_free(p);
+    for (size_t i = 0; i < npartners; i++)
+        falco_host_plugin_free(partners[i]);
+    free(partners);
+    free(with);
     return failures ? 1 : 0;
 }

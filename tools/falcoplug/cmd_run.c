@@ -58,6 +58,9 @@ static void usage(FILE *out)
             "                                          read as libsinsp reads an output:\n"
             "                                          %%Nname pads or cuts to N bytes, a '[' a\n"
             "                                          field does not take is text\n"
+            "                                          %%tolower(name), %%len(name), %%join(\",\", name)...:\n"
+            "                                          libsinsp's field transformers (tolower, toupper,\n"
+            "                                          b64, basename, len, join, concat, getopt)\n"
             "A plugin that parses events gets each one (parse_event) before extraction.\n"
             "Strings from the plugin are printed whole, on one line: control characters and\n"
             "invalid UTF-8 as '.'.\n"
@@ -288,28 +291,6 @@ static int run_live(falco_host_plugin *p, const run_opts *o)
     return status;
 }
 
-/* Loads the plugin at arg (a PLUGIN argument) and initializes it with
- * config in session s, whose state tables (the host's `threads`, those of
- * the plugins initialized before) it sees, as in Falco. *p is set (or NULL
- * when out of memory) for free; the reason of a failure goes to *why. */
-static falco_rc load_plugin(const char *arg, const char *config, falco_host_session *s, falco_host_plugin **p,
-                            const char **why)
-{
-    *p = NULL;
-    char *dl_path = falcoplug_plugin_path(arg);
-    falco_rc rc = dl_path ? falco_host_plugin_load(dl_path, p) : FALCO_ENOMEM;
-    free(dl_path);
-    *why = falco_host_errmsg(*p);
-    if (rc == FALCO_OK) {
-        falcoplug_set_log(*p);
-        rc = falco_host_session_init(s, *p, config);
-        const char *m = falco_host_session_errmsg(s);
-        /* the plugin's own message when its init failed, the session's otherwise */
-        *why = strncmp(m, "session: init: ", 15) == 0 ? m + 15 : m;
-    }
-    return rc;
-}
-
 /* PLUGIN (may be NULL with --nodriver) and every --with PATH[|CONFIG], in
  * that order, run in one session. */
 static int run_several(const char *path, const char *config, const char *fmt, run_opts *o)
@@ -326,22 +307,21 @@ static int run_several(const char *path, const char *config, const char *fmt, ru
     bool ok = true;
     const char *why;
     if (path) {
-        ok = load_plugin(path, config, s, &ps[n], &why) == FALCO_OK;
+        ok = !run_load_plugin(path, config, s, &ps[n], &why);
         if (!ok)
             run_error(why);
         n++;
     }
     for (size_t i = 0; ok && i < o->nwith; i++) {
-        /* PATH|CONFIG, split at the first '|' as plughost -p does */
-        const char *spec = o->with[i], *bar = strchr(spec, '|');
-        char *wpath = bar ? strndup(spec, (size_t)(bar - spec)) : strdup(spec);
+        const char *spec = o->with[i], *wconfig;
+        char *wpath = run_with_path(spec, &wconfig);
         if (!wpath || !*wpath) {
             fprintf(stderr, "falcoplug run: --with \"%s\": %s\n", spec, wpath ? "no plugin path" : "out of memory");
             free(wpath);
             ok = false;
             break;
         }
-        ok = load_plugin(wpath, bar ? bar + 1 : NULL, s, &ps[n], &why) == FALCO_OK;
+        ok = !run_load_plugin(wpath, wconfig, s, &ps[n], &why);
         if (!ok) {
             fputs("falcoplug run: --with ", stderr);
             falcoplug_put_str(stderr, wpath);
@@ -520,8 +500,7 @@ int falcoplug_run_main(int argc, char **argv)
     falco_host_plugin *p = NULL;
     status = 1;
     const char *why;
-    falco_rc rc = load_plugin(path, config, s, &p, &why);
-    if (rc != FALCO_OK) {
+    if (run_load_plugin(path, config, s, &p, &why)) {
         run_error(why);
     } else if (!o->capture && !(falco_host_plugin_caps(p) & FALCO_HOST_CAP_SOURCE)) {
         fprintf(stderr, "falcoplug run: plugin '%s' has no event sourcing capability (use --capture FILE)\n",

@@ -18,7 +18,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "info", falcoplug_info_main, "info PLUGIN                  what the plugin declares: metadata, fields, schema" },
-    { "check", falcoplug_check_main, "check PLUGIN [--config JSON] every load and init rule libsinsp applies" },
+    { "check", falcoplug_check_main,
+      "check PLUGIN [options]       every load and init rule libsinsp applies (--with: partners first)" },
     { "run", falcoplug_run_main, "run PLUGIN [options]         open the source and print its events (--with: more plugins)" },
     { "bench", falcoplug_bench_main, "bench PLUGIN [options]       measure next_batch and extraction" },
     { "dump", falcoplug_dump_main, "dump FILE [options]          print the events of a capture file" },

@@ -107,4 +107,28 @@ const char *run_event_text(falco_host_plugin *p, const falco_abi_event_input *ei
  * the exit status. */
 int run_session(falco_host_session *s, falco_host_plugin **ps, size_t n, run_opts *opts, const char *fmt);
 
+/* Plugins into a session, for run and check (run_session.c; main thread). */
+
+/* The PATH of spec, a --with PATH[|CONFIG] value, split at the first '|' as
+ * plughost -p splits: a malloc'd string the caller frees ("" when spec
+ * names no path; NULL when out of memory), and *config the text after the
+ * '|' (inside spec), or NULL when spec has none. */
+char *run_with_path(const char *spec, const char **config);
+
+/* Initializes p (loaded) with config in s (falco_host_session_init): the
+ * tables of the plugins initialized in s before it are its to get, its own
+ * are theirs after it. On a failure *why is the plugin's own message when
+ * its init failed, the session's when s refused it (a name already taken,
+ * say); "" on success. *why is owned by s, valid until the next call on s. */
+falco_rc run_session_init(falco_host_session *s, falco_host_plugin *p, const char *config, const char **why);
+
+/* Loads the plugin at arg (a PLUGIN argument: see falcoplug_plugin_path),
+ * routes its log (falcoplug_set_log) and initializes it with config in s
+ * (run_session_init). Returns NULL when both worked, else the step that
+ * failed, "load" or "init", with its reason in *why (owned by *p or s, valid
+ * until the next call on them). *p is set in every case but out of memory
+ * (NULL); the caller frees it with falco_host_plugin_free, after s. */
+const char *run_load_plugin(const char *arg, const char *config, falco_host_session *s, falco_host_plugin **p,
+                            const char **why);
+
 #endif

@@ -412,3 +412,39 @@ int run_session(falco_host_session *s, falco_host_plugin **ps, size_t n, run_opt
     free(cs.buf);
     return status;
 }
+
+/* ---- plugins into a session (run, check) ---- */
+
+char *run_with_path(const char *spec, const char **config)
+{
+    /* PATH|CONFIG split at the first '|', as plughost -p does */
+    const char *bar = strchr(spec, '|');
+    char *path = bar ? strndup(spec, (size_t)(bar - spec)) : strdup(spec);
+    *config = bar ? bar + 1 : NULL;
+    return path;
+}
+
+falco_rc run_session_init(falco_host_session *s, falco_host_plugin *p, const char *config, const char **why)
+{
+    falco_rc rc = falco_host_session_init(s, p, config);
+    const char *m = falco_host_session_errmsg(s);
+    /* the plugin's own message when its init failed, the session's when it
+     * refused the plugin (a name already taken, say) */
+    *why = rc == FALCO_OK ? "" : strncmp(m, "session: init: ", 15) == 0 ? m + 15 : m;
+    return rc;
+}
+
+const char *run_load_plugin(const char *arg, const char *config, falco_host_session *s, falco_host_plugin **p,
+                            const char **why)
+{
+    *p = NULL;
+    char *dl_path = falcoplug_plugin_path(arg);
+    falco_rc rc = dl_path ? falco_host_plugin_load(dl_path, p) : FALCO_ENOMEM;
+    free(dl_path);
+    if (rc != FALCO_OK) {
+        *why = falco_host_errmsg(*p);
+        return "load";
+    }
+    falcoplug_set_log(*p);
+    return run_session_init(s, *p, config, why) == FALCO_OK ? NULL : "init";
+}
