@@ -49,7 +49,10 @@ typedef struct run_opts {
  * width (digits: the value padded or cut to that many bytes), then the
  * longest reference that compiles: name[arg] (arg bare or quoted), else the
  * longest field name (so "%f[1]" of a field f that takes no argument is f,
- * then the text "[1]"). A '%' without a field after it is an error.
+ * then the text "[1]"), or a field transformer expression (tolower, toupper,
+ * b64, basename, len, join, concat, getopt; nested, over fields, quoted
+ * strings, numbers and lists), type-checked as libsinsp checks it. A '%'
+ * without a field or transformer after it is an error.
  * Returns 0, or -1 after printing the reason on stderr. Free with
  * run_template_free(). */
 int run_template_parse(falco_host_plugin *p, const char *fmt, run_template *t);
