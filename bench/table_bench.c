@@ -16,13 +16,19 @@
  * timing); before timing, every reader's value for every key is checked
  * through falco_host_extract.
  *
- * usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N]
- * Per round (the order of raw and sdk swapped every round) and path, the p50
- * of 101 samples of N/101 calls, in ns per call, one line each:
- *   <raw|sdk> <path> <p50>
- * which bench/run reduces to the best p50 and the ratio sdk/raw.
+ * usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N] [--samples]
+ * Paired samples, as `falcoplug bench --pair` takes them: per round and
+ * path, a warm-up of both, then 101 pairs of samples of N/101 calls, the
+ * two readers alternating raw sdk, sdk raw... so that both sides of a pair
+ * see the same machine. Per path, over every round, one line:
+ *   pair <path> ns/call a_p50=<raw> b_p50=<sdk> ratio=<median sdk/raw>
+ *        p25=<quartile> p75=<quartile> pairs=<count>
+ * (a is raw, b is sdk; ratio is the median of the per-pair ratios, p25/p75
+ * show their spread). --samples also prints every sample in the order
+ * taken: sample <path> ns/call <pair> <a|b> <ns> <calls>
  */
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,15 +100,21 @@ static void make_event(void) {
     memcpy(event_buf + 34, &plugin_id, 4);
 }
 
-static double now_ns(void) {
+static uint64_t now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of n sorted values (as falcoplug bench). */
+static double percentile(const double *sorted, size_t n, unsigned pct) {
+    size_t rank = ((size_t)pct * n + 99) / 100;
+    return sorted[rank ? rank - 1 : 0];
 }
 
 /* One extraction of key; returns its value, or exits naming the problem. */
@@ -141,25 +153,53 @@ static uint64_t extract_calls(const reader *r, const falco_abi_field_extract_inp
     return got;
 }
 
-/* p50 in ns per call of `calls` extractions, SAMPLES times (after a warm-up). */
-static double measure(const reader *r, uint64_t calls) {
-    double samples[SAMPLES];
-    uint64_t key = 0, got = 0;
+/* The samples of one reader, in the order taken, and where it is in the
+ * keys. */
+typedef struct {
+    uint64_t *ns; /* each sample's time, for `calls` reads */
+    size_t count;
+    uint64_t key, got;
+} series;
+
+/* One timed sample of `calls` reads by r, added to *s (the window is
+ * opened and closed outside the timing, as one host call would). */
+static void sample(const reader *r, series *s, uint64_t calls) {
     falco_abi_field_extract_input base = {0};
     falco_host_extract_window_open(r->pl->p, &base); /* owner and table reader, as the host fills them */
-    extract_calls(r, &base, calls * 10, &key);
-    for (int s = 0; s < SAMPLES; s++) {
-        double t0 = now_ns();
-        got += extract_calls(r, &base, calls, &key);
-        samples[s] = (now_ns() - t0) / (double)calls;
-    }
+    uint64_t t0 = now_ns();
+    s->got += extract_calls(r, &base, calls, &s->key);
+    s->ns[s->count++] = now_ns() - t0;
     falco_host_extract_window_close();
-    if (got != (uint64_t)SAMPLES * calls) {
-        fprintf(stderr, "table_bench: %s %s: some reads gave no value\n", r->label, r->path);
+}
+
+static void warm_up(const reader *r, series *s, uint64_t calls) {
+    falco_abi_field_extract_input base = {0};
+    falco_host_extract_window_open(r->pl->p, &base);
+    extract_calls(r, &base, calls, &s->key);
+    falco_host_extract_window_close();
+}
+
+/* The pair line of one path: sample i of raw (a) and of sdk (b) were taken
+ * next to each other; their ratio sdk/raw. */
+static void pair_print(const char *path, const series *a, const series *b, uint64_t calls) {
+    size_t n = a->count < b->count ? a->count : b->count;
+    double *v = malloc(3 * (n ? n : 1) * sizeof *v), *va = v + n, *vb = v + 2 * n;
+    if (!v) {
+        fprintf(stderr, "table_bench: out of memory\n");
         exit(1);
     }
-    qsort(samples, SAMPLES, sizeof samples[0], cmp_double);
-    return samples[SAMPLES / 2];
+    for (size_t i = 0; i < n; i++) {
+        va[i] = (double)a->ns[i] / (double)calls;
+        vb[i] = (double)b->ns[i] / (double)calls;
+        v[i] = a->ns[i] ? vb[i] / va[i] : 0.0;
+    }
+    qsort(v, n, sizeof *v, cmp_double);
+    qsort(va, n, sizeof *va, cmp_double);
+    qsort(vb, n, sizeof *vb, cmp_double);
+    printf("pair %s ns/call a_p50=%.2f b_p50=%.2f ratio=%.4f p25=%.4f p75=%.4f pairs=%zu\n", path,
+           percentile(va, n, 50), percentile(vb, n, 50), percentile(v, n, 50), percentile(v, n, 25),
+           percentile(v, n, 75), n);
+    free(v);
 }
 
 static void load(falco_host_session *s, const char *path, int i) {
@@ -196,18 +236,28 @@ static falco_host_extractor *extractor(falco_host_plugin *p, const char *field) 
 
 int main(int argc, char **argv) {
     unsigned long rounds = 7, iterations = 200000;
+    bool print_samples = false;
     if (argc < 3) {
-        fprintf(stderr, "usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N]\n");
+        fprintf(stderr, "usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N] [--samples]\n");
         return 2;
     }
-    for (int i = 3; i + 1 < argc; i += 2) {
-        char *end;
-        unsigned long n = strtoul(argv[i + 1], &end, 10);
-        if (*end || n == 0 || (strcmp(argv[i], "--rounds") && strcmp(argv[i], "--iterations"))) {
-            fprintf(stderr, "table_bench: bad option %s %s\n", argv[i], argv[i + 1]);
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--samples") == 0) {
+            print_samples = true;
+            continue;
+        }
+        char *end = NULL;
+        unsigned long n = i + 1 < argc ? strtoul(argv[i + 1], &end, 10) : 0;
+        if (i + 1 == argc || *end || n == 0 || n > 1000000000ul ||
+            (strcmp(argv[i], "--rounds") && strcmp(argv[i], "--iterations"))) {
+            fprintf(stderr,
+                    "table_bench: bad option %s%s%s (expected --rounds R, --iterations N: 1 to 1e9, or "
+                    "--samples)\n",
+                    argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
             return 2;
         }
         *(strcmp(argv[i], "--rounds") == 0 ? &rounds : &iterations) = n;
+        i++;
     }
     falco_host_session *s;
     if (falco_host_session_new(0, &s) != FALCO_OK)
@@ -234,13 +284,39 @@ int main(int argc, char **argv) {
                     return 1;
                 }
     uint64_t calls = iterations / SAMPLES ? iterations / SAMPLES : 1;
-    for (unsigned long round = 0; round < rounds; round++)
-        for (int r = 0; r < 2; r++)
-            for (int o = 0; o < 2; o++) {
-                const reader *rd = &readers[(round + (unsigned long)o) % 2][r];
-                printf("%s %s %.2f\n", rd->label, rd->path, measure(rd, calls));
-                fflush(stdout);
+    size_t total = (size_t)rounds * SAMPLES;
+    series ser[2][2] = {{{0}}}; /* [path][raw, sdk] */
+    for (int r = 0; r < 2; r++)
+        for (int p = 0; p < 2; p++)
+            if (!(ser[r][p].ns = malloc(total * sizeof *ser[r][p].ns))) {
+                fprintf(stderr, "table_bench: out of memory\n");
+                return 1;
             }
+    for (unsigned long round = 0; round < rounds; round++)
+        for (int r = 0; r < 2; r++) {
+            for (int p = 0; p < 2; p++)
+                warm_up(&readers[p][r], &ser[r][p], calls * 10);
+            for (size_t i = round * SAMPLES; i < (round + 1) * SAMPLES; i++)
+                for (int turn = 0; turn < 2; turn++) {
+                    int p = (int)(i & 1u) ^ turn; /* raw sdk, sdk raw, ... */
+                    series *se = &ser[r][p];
+                    sample(&readers[p][r], se, calls);
+                    if (print_samples)
+                        printf("sample %s ns/call %zu %c %llu %llu\n", readers[p][r].path, i, "ab"[p],
+                               (unsigned long long)se->ns[se->count - 1], (unsigned long long)calls);
+                }
+        }
+    for (int r = 0; r < 2; r++) {
+        for (int p = 0; p < 2; p++)
+            if (ser[r][p].got != (uint64_t)total * calls) {
+                fprintf(stderr, "table_bench: %s %s: some reads gave no value\n", readers[p][r].label,
+                        readers[p][r].path);
+                return 1;
+            }
+        pair_print(readers[0][r].path, &ser[r][0], &ser[r][1], calls);
+        free(ser[r][0].ns);
+        free(ser[r][1].ns);
+    }
     for (int p = 0; p < 2; p++)
         for (int r = 0; r < 2; r++)
             falco_host_extractor_free(readers[p][r].x);

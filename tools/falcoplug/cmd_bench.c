@@ -3,7 +3,9 @@
  * libsinsp drives them.
  *
  *   falcoplug bench PLUGIN [--config JSON] [--open PARAMS] [--field NAME]...
- *                          [--iterations N] [--only extract|next_batch]
+ *                          [--iterations N] [--sample-calls N]
+ *                          [--only extract|next_batch]
+ *   falcoplug bench --pair A.so B.so [the same options] [--samples]
  *
  * The host library loads, validates and initializes the plugin (in a
  * session, as run, check and info do: it may import the host's `threads`
@@ -22,8 +24,8 @@
  *    this work on every batch, so it is timed with the call) and a bad one
  *    fails the bench. At end of stream the clock stops, the instance is
  *    reopened and the calls go on: a sample always times the calls asked for.
- * Each sample times SAMPLE_CALLS calls with clock_gettime(CLOCK_MONOTONIC)
- * (well above the clock's resolution); percentiles are over the samples' ns
+ * Each sample times SAMPLE_CALLS calls (--sample-calls) with
+ * clock_gettime(CLOCK_MONOTONIC) (well above the clock's resolution); percentiles are over the samples' ns
  * per operation, the mean is total time over total operations. Output, one
  * line per path (stable: scripts parse it; lines starting with '#' are notes):
  *
@@ -31,9 +33,27 @@
  *   bench next_batch ns/call mean=... n=...
  *   bench next_batch ns/event mean=... n=...
  *
- * The plugin's init and open are reached through small trampolines that
- * record the state and instance handles the host receives (the host library
- * does not hand them out), so one plugin is benchmarked per process.
+ * --pair: a paired comparison, which holds on a loaded machine where two
+ * separate runs do not. Both plugins are loaded in this process (each in its
+ * own session), get the same options, and each path's samples alternate
+ * A B, B A, A B... so that both sides of a pair see the same machine; the
+ * result is the distribution of the per-pair ratios B/A (B's sample over
+ * the adjacent A sample), one line per path:
+ *
+ *   pair extract:gen.value ns/op a_p50=4.05 b_p50=4.31 ratio=1.0640 p25=1.0210 p75=1.1030 pairs=200
+ *
+ * ratio is the median of the pair ratios, p25/p75 their quartiles (the
+ * noise), a_p50/b_p50 each side's own p50 (information). Extraction reads,
+ * for both, the events A's source produced when the two sources produced the
+ * same events (a note says whether they did). --samples also prints every
+ * sample in the order taken (before the pair line; ns is the sample's time,
+ * ops its calls):
+ *
+ *   sample <path> <unit> <pair> <a|b> <ns> <ops>
+ *
+ * The plugins' init and open are reached through small trampolines (one set
+ * per side) that record the state and instance handles the host receives
+ * (the host library does not hand them out).
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -50,30 +70,38 @@
 
 #include "falcoplug.h"
 
-#define SAMPLE_CALLS 1000u
+#define SAMPLE_CALLS 1000u        /* calls per sample, by default */
+#define MAX_SAMPLE_CALLS 100000000u
 #define DEFAULT_ITERATIONS 200000u
 #define MAX_EVENTS 64u            /* distinct events cycled over by extraction */
 #define MAX_EVENT_LEN (64u << 20) /* larger events from a plugin are refused */
 #define MAX_FIELDS 64u
 #define PREFETCH_TRIES 1000u      /* next_batch calls allowed to return no event */
+#define MAX_SIDES 2u              /* plugins in one process: A and, with --pair, B */
 
-/* ---- reaching the plugin's state and instance ----------------------------- */
+/* ---- reaching the plugins' states and instances ----------------------------- */
 
-static struct {
+typedef struct recorded {
     falco_abi_plugin_t *(*init)(const falco_abi_init_input *in, falco_abi_rc *rc);
     falco_abi_instance_t *(*open)(falco_abi_plugin_t *s, const char *params, falco_abi_rc *rc);
     falco_abi_plugin_t *state;
     falco_abi_instance_t *instance;
-} real;
+} recorded;
 
-static falco_abi_plugin_t *record_init(const falco_abi_init_input *in, falco_abi_rc *rc) {
-    real.state = real.init(in, rc);
-    return real.state;
+/* One per side: the trampolines below cannot take an argument. */
+static recorded real[MAX_SIDES];
+
+static falco_abi_plugin_t *record_init_a(const falco_abi_init_input *in, falco_abi_rc *rc) {
+    return real[0].state = real[0].init(in, rc);
 }
-
-static falco_abi_instance_t *record_open(falco_abi_plugin_t *s, const char *params, falco_abi_rc *rc) {
-    real.instance = real.open(s, params, rc);
-    return real.instance;
+static falco_abi_plugin_t *record_init_b(const falco_abi_init_input *in, falco_abi_rc *rc) {
+    return real[1].state = real[1].init(in, rc);
+}
+static falco_abi_instance_t *record_open_a(falco_abi_plugin_t *s, const char *params, falco_abi_rc *rc) {
+    return real[0].instance = real[0].open(s, params, rc);
+}
+static falco_abi_instance_t *record_open_b(falco_abi_plugin_t *s, const char *params, falco_abi_rc *rc) {
+    return real[1].instance = real[1].open(s, params, rc);
 }
 
 #define MEMBER(m) {"plugin_" #m, offsetof(falco_abi_plugin_api, m)}
@@ -105,34 +133,48 @@ static void resolve_api(void *dl, falco_abi_plugin_api *api) {
 /* ---- options ---------------------------------------------------------------- */
 
 typedef struct bench_options {
-    const char *plugin;
+    const char *plugins[MAX_SIDES];
+    size_t nplugins;
     const char *config;
     const char *open;
     const char *fields[MAX_FIELDS];
     size_t nfields;
-    uint64_t iterations;
+    uint64_t iterations, sample_calls;
     bool extract, next_batch;
+    bool pair, print_samples;
 } bench_options;
 
 static int usage(FILE *out) {
     fprintf(out, "usage: falcoplug bench PLUGIN [--config JSON] [--open PARAMS] [--field NAME]...\n"
-                 "                       [--iterations N] [--only extract|next_batch]\n"
+                 "                       [--iterations N] [--sample-calls N] [--only extract|next_batch]\n"
+                 "       falcoplug bench --pair A.so B.so [the same options] [--samples]\n"
                  "Measures extract_fields (one field per call, as libsinsp) and next_batch in ns per\n"
-                 "operation: mean and p50/p90/p99 over samples of %u calls. Defaults: every field\n"
-                 "that needs no argument, %u iterations per path.\n",
+                 "operation: mean and p50/p90/p99 over samples of %u calls (--sample-calls). Defaults:\n"
+                 "every field that needs no argument, %u iterations per path.\n"
+                 "--pair loads both plugins in this process and alternates their samples (A B, B A,\n"
+                 "...): per path, the median and quartiles of the per-pair ratios B/A, and each\n"
+                 "side's p50. --samples prints every sample: \"sample PATH UNIT PAIR a|b NS OPS\".\n",
             SAMPLE_CALLS, DEFAULT_ITERATIONS);
     return out == stdout ? 0 : 2;
 }
 
 /* Returns 0 to run, -1 to stop with success (help), 2 on a usage error. */
 static int parse_options(int argc, char **argv, bench_options *o) {
-    *o = (bench_options){.config = "", .open = "", .iterations = DEFAULT_ITERATIONS, .extract = true,
-                         .next_batch = true};
+    *o = (bench_options){.config = "", .open = "", .iterations = DEFAULT_ITERATIONS,
+                         .sample_calls = SAMPLE_CALLS, .extract = true, .next_batch = true};
     if (falcoplug_wants_help(argc, argv))
         return usage(stdout) - 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--pair") == 0) {
+            o->pair = true;
+            continue;
+        }
+        if (strcmp(a, "--samples") == 0) {
+            o->print_samples = true;
+            continue;
+        }
         if (a[0] == '-' && a[1] == '-' && !v) {
             fprintf(stderr, "falcoplug bench: %s needs a value\n", a);
             return 2;
@@ -151,6 +193,10 @@ static int parse_options(int argc, char **argv, bench_options *o) {
             if (falcoplug_parse_u64("bench", "--iterations", v, 1, UINT64_MAX, &o->iterations) != 0)
                 return 2;
             i++;
+        } else if (strcmp(a, "--sample-calls") == 0) {
+            if (falcoplug_parse_u64("bench", "--sample-calls", v, 1, MAX_SAMPLE_CALLS, &o->sample_calls) != 0)
+                return 2;
+            i++;
         } else if (strcmp(a, "--only") == 0) {
             o->extract = strcmp(v, "extract") == 0;
             o->next_batch = strcmp(v, "next_batch") == 0;
@@ -159,15 +205,22 @@ static int parse_options(int argc, char **argv, bench_options *o) {
                 return 2;
             }
             i++;
-        } else if (a[0] == '-' || o->plugin) {
-            fprintf(stderr, "falcoplug bench: unexpected argument \"%s\"\n", a);
+        } else if (a[0] == '-' || o->nplugins == MAX_SIDES) {
+            fprintf(stderr, "falcoplug bench: unexpected argument \"%s\"%s\n", a,
+                    a[0] == '-' ? "" : " (one plugin, or two with --pair)");
             return usage(stderr);
         } else {
-            o->plugin = a;
+            o->plugins[o->nplugins++] = a;
         }
     }
-    if (!o->plugin) {
-        fprintf(stderr, "falcoplug bench: no plugin given\n");
+    if (o->nplugins != (o->pair ? 2u : 1u)) {
+        fprintf(stderr, "falcoplug bench: %s\n",
+                o->pair ? "--pair needs two plugins, A (the baseline) and B"
+                        : o->nplugins ? "two plugins need --pair" : "no plugin given");
+        return usage(stderr);
+    }
+    if (o->print_samples && !o->pair) {
+        fprintf(stderr, "falcoplug bench: --samples goes with --pair\n");
         return usage(stderr);
     }
     return 0;
@@ -181,28 +234,37 @@ static uint64_t now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Samples of one measured path: ns per operation of each sample. */
+/* Samples of one measured path, in the order taken: each one's time and
+ * operations. */
 typedef struct samples {
-    double *ns;
+    uint64_t *ns, *ops;
     size_t count, cap;
     uint64_t total_ns, total_ops;
 } samples;
 
+/* Keeps a sample; false when out of memory. A sample of no operation is
+ * kept too (its ns per op counts as 0), so that pairs stay aligned. */
 static bool samples_add(samples *s, uint64_t elapsed, uint64_t ops) {
-    if (ops == 0)
-        return true;
     if (s->count == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 256;
-        double *grown = realloc(s->ns, cap * sizeof *grown);
-        if (!grown)
+        uint64_t *ns = realloc(s->ns, cap * sizeof *ns);
+        if (ns)
+            s->ns = ns;
+        uint64_t *o = ns ? realloc(s->ops, cap * sizeof *o) : NULL;
+        if (!o)
             return false;
-        s->ns = grown;
+        s->ops = o;
         s->cap = cap;
     }
-    s->ns[s->count++] = (double)elapsed / (double)ops;
+    s->ns[s->count] = elapsed;
+    s->ops[s->count++] = ops;
     s->total_ns += elapsed;
     s->total_ops += ops;
     return true;
+}
+
+static double per_op(const samples *s, size_t i) {
+    return s->ops[i] ? (double)s->ns[i] / (double)s->ops[i] : 0.0;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -216,33 +278,131 @@ static double percentile(const double *sorted, size_t n, unsigned pct) {
     return sorted[rank ? rank - 1 : 0];
 }
 
-static void samples_print(samples *s, const char *path, const char *unit) {
-    if (!s->count) {
-        printf("# %s: nothing measured\n", path);
-        return;
+/* The samples' ns per op, sorted; NULL (message printed) when out of memory. */
+static double *sorted_per_op(const samples *s) {
+    double *v = malloc((s->count ? s->count : 1) * sizeof *v);
+    if (!v) {
+        fprintf(stderr, "falcoplug bench: out of memory\n");
+        return NULL;
     }
-    qsort(s->ns, s->count, sizeof *s->ns, cmp_double);
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++)
+        if (s->ops[i])
+            v[n++] = per_op(s, i);
+    qsort(v, n, sizeof *v, cmp_double);
+    return v;
+}
+
+static int samples_print(const samples *s, const char *path, const char *unit) {
+    if (!s->total_ops) {
+        printf("# %s: nothing measured\n", path);
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++)
+        n += s->ops[i] != 0;
+    double *v = sorted_per_op(s);
+    if (!v)
+        return 1;
     printf("bench %s %s mean=%.2f p50=%.2f p90=%.2f p99=%.2f n=%" PRIu64 "\n", path, unit,
-           (double)s->total_ns / (double)s->total_ops, percentile(s->ns, s->count, 50),
-           percentile(s->ns, s->count, 90), percentile(s->ns, s->count, 99), s->total_ops);
+           (double)s->total_ns / (double)s->total_ops, percentile(v, n, 50), percentile(v, n, 90),
+           percentile(v, n, 99), s->total_ops);
     fflush(stdout);
+    free(v);
+    return 0;
+}
+
+/* The pair line of a path: pairs i of A's and B's samples (taken next to
+ * each other), the ratio B/A of their ns per op. Pairs where a side did no
+ * operation are left out. */
+static int pair_print(const samples *a, const samples *b, const char *path, const char *unit) {
+    size_t n = 0, count = a->count < b->count ? a->count : b->count;
+    double *ratios = malloc((count ? count : 1) * sizeof *ratios);
+    double *va = sorted_per_op(a), *vb = sorted_per_op(b);
+    int ret = 0;
+    if (!ratios || !va || !vb) {
+        if (!ratios)
+            fprintf(stderr, "falcoplug bench: out of memory\n");
+        ret = 1;
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (a->ops[i] && b->ops[i] && a->ns[i])
+            ratios[n++] = per_op(b, i) / per_op(a, i);
+    if (!n) {
+        printf("# %s: nothing measured\n", path);
+        goto out;
+    }
+    qsort(ratios, n, sizeof *ratios, cmp_double);
+    size_t na = 0, nb = 0;
+    for (size_t i = 0; i < a->count; i++)
+        na += a->ops[i] != 0;
+    for (size_t i = 0; i < b->count; i++)
+        nb += b->ops[i] != 0;
+    printf("pair %s %s a_p50=%.2f b_p50=%.2f ratio=%.4f p25=%.4f p75=%.4f pairs=%zu\n", path, unit,
+           percentile(va, na, 50), percentile(vb, nb, 50), percentile(ratios, n, 50), percentile(ratios, n, 25),
+           percentile(ratios, n, 75), n);
+    fflush(stdout);
+out:
+    free(ratios);
+    free(va);
+    free(vb);
+    return ret;
 }
 
 static void samples_free(samples *s) {
     free(s->ns);
+    free(s->ops);
     *s = (samples){0};
 }
 
-/* Calls per sample and number of samples for a path of `iterations` calls. */
-static void plan(uint64_t iterations, uint64_t *per_sample, uint64_t *nsamples) {
-    *per_sample = iterations < SAMPLE_CALLS ? iterations : SAMPLE_CALLS;
-    *nsamples = iterations / *per_sample;
+/* Calls per sample and number of samples for a path of o->iterations calls. */
+static void plan(const bench_options *o, uint64_t *per_sample, uint64_t *nsamples) {
+    *per_sample = o->iterations < o->sample_calls ? o->iterations : o->sample_calls;
+    *nsamples = o->iterations / *per_sample;
+}
+
+/* The side (0 = A, 1 = B) whose sample comes at `turn` (0 or 1) of pair
+ * `pair`: A B, B A, A B... so that each side follows either side equally
+ * often. */
+static size_t side_of(uint64_t pair, size_t turn, size_t nsides) {
+    return nsides == 1 ? 0 : (size_t)((pair & 1u) ^ turn);
+}
+
+/* The order the samples were taken in, for --samples. */
+typedef struct taken {
+    unsigned char *side;
+    size_t count, cap;
+} taken;
+
+static bool taken_add(taken *t, size_t side) {
+    if (t->count == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 512;
+        unsigned char *grown = realloc(t->side, cap);
+        if (!grown)
+            return false;
+        t->side = grown;
+        t->cap = cap;
+    }
+    t->side[t->count++] = (unsigned char)side;
+    return true;
+}
+
+/* Prints the samples of both sides in the order they were taken. */
+static void taken_print(const taken *t, const samples s[MAX_SIDES], const char *path, const char *unit) {
+    size_t next[MAX_SIDES] = {0};
+    for (size_t i = 0; i < t->count; i++) {
+        size_t k = t->side[i], j = next[k]++;
+        printf("sample %s %s %zu %c %" PRIu64 " %" PRIu64 "\n", path, unit, j, "ab"[k], s[k].ns[j], s[k].ops[j]);
+    }
 }
 
 /* ---- the run ------------------------------------------------------------------ */
 
 typedef struct bench_run {
     const bench_options *o;
+    const char *plugin; /* the PLUGIN argument */
+    recorded *rec;      /* its state and instance */
     falco_host_session *s; /* the plugin's tables; freed before hp */
     falco_host_plugin *hp;
     falco_abi_plugin_api api;  /* the plugin's real functions */
@@ -255,17 +415,22 @@ typedef struct bench_run {
 } bench_run;
 
 static int fail(bench_run *r, const char *what) {
-    fprintf(stderr, "falcoplug bench: %s: %s\n", what, falco_host_errmsg(r->hp));
+    fprintf(stderr, "falcoplug bench: %s%s%s: %s\n", r->o->pair ? r->plugin : "", r->o->pair ? ": " : "", what,
+            falco_host_errmsg(r->hp));
     return 1;
 }
 
 static int fail_plugin(bench_run *r, const char *call, falco_abi_rc rc) {
-    const char *err = r->api.get_last_error ? r->api.get_last_error(real.state) : NULL;
+    const char *err = r->api.get_last_error ? r->api.get_last_error(r->rec->state) : NULL;
     fprintf(stderr, "falcoplug bench: plugin '%s': %s returned %d: %s\n", falco_host_plugin_name(r->hp), call,
             (int)rc, err && *err ? err : "(no message)");
     return 1;
 }
 
+static int out_of_memory(void) {
+    fprintf(stderr, "falcoplug bench: out of memory\n");
+    return 1;
+}
 /* The full check of one event, as `run` (falco_host_next, after libscap)
  * makes it: header and parameter lengths (falco_host_event_validate), and
  * for a plugin with an id only 322 events with 2 params carrying that id
@@ -380,7 +545,7 @@ static int prefetch_events(bench_run *r) {
     for (unsigned tries = 0; r->nevents < MAX_EVENTS && tries < PREFETCH_TRIES; tries++) {
         uint32_t n = 0;
         falco_abi_event **evts = NULL;
-        falco_abi_rc rc = r->api.next_batch(real.state, real.instance, &n, &evts);
+        falco_abi_rc rc = r->api.next_batch(r->rec->state, r->rec->instance, &n, &evts);
         if (rc != FALCO_ABI_RC_SUCCESS && rc != FALCO_ABI_RC_TIMEOUT && rc != FALCO_ABI_RC_EOF)
             return fail_plugin(r, "next_batch", rc);
         if (n && check_batch(r, n, evts) != 0)
@@ -486,7 +651,7 @@ static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t c
         in.num_fields = 1;
         in.fields = &f;
         ++*evtnum;
-        if ((rc = r->api.extract_fields(real.state, &ev, &in)) != FALCO_ABI_RC_SUCCESS)
+        if ((rc = r->api.extract_fields(r->rec->state, &ev, &in)) != FALCO_ABI_RC_SUCCESS)
             break;
         sink += consume(&f);
     }
@@ -495,62 +660,77 @@ static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t c
     return rc;
 }
 
-static int bench_field(bench_run *r, const char *expr) {
-    field_ref ref;
-    if (field_ref_parse(r, expr, &ref) != 0)
-        return 1;
-    /* One checked extraction first: the host validates the result. */
-    falco_host_extractor *x = NULL;
-    falco_host_values vals;
-    falco_abi_event_input ev = {.evt = (const falco_abi_event *)r->events[0], .evtnum = 1, .evtsrc = r->evtsrc};
+/* Extractions of expr, on every side: a checked extraction first (the host
+ * validates the result), a warm-up, then the samples, alternating sides. */
+static int bench_field(bench_run *runs, size_t nsides, const char *expr) {
+    const bench_options *o = runs[0].o;
+    field_ref refs[MAX_SIDES] = {{0}};
+    falco_host_extractor *xs[MAX_SIDES] = {0};
+    samples s[MAX_SIDES] = {{0}};
+    uint64_t evtnum[MAX_SIDES] = {1, 1};
+    taken order = {0};
     int ret = 0;
-    if (falco_host_extractor_new(r->hp, expr, &x) != FALCO_OK ||
-        falco_host_extract(x, &ev, false, &vals) != FALCO_OK) {
-        ret = fail(r, expr);
-        goto out;
-    }
-    uint64_t per, nsamples, evtnum = 1;
-    plan(r->o->iterations, &per, &nsamples);
-    samples s = {0};
-    falco_abi_rc rc = extract_calls(r, &ref, per * nsamples / 10 + per, &evtnum); /* warm-up */
-    for (uint64_t i = 0; rc == FALCO_ABI_RC_SUCCESS && i < nsamples; i++) {
-        uint64_t t0 = now_ns();
-        rc = extract_calls(r, &ref, per, &evtnum);
-        uint64_t t1 = now_ns();
-        if (!samples_add(&s, t1 - t0, per)) {
-            fprintf(stderr, "falcoplug bench: out of memory\n");
+    for (size_t k = 0; k < nsides && !ret; k++) {
+        bench_run *r = &runs[k];
+        falco_host_values vals;
+        falco_abi_event_input ev = {.evt = (const falco_abi_event *)r->events[0], .evtnum = 1, .evtsrc = r->evtsrc};
+        if (field_ref_parse(r, expr, &refs[k]) != 0)
             ret = 1;
-            break;
-        }
+        else if (falco_host_extractor_new(r->hp, expr, &xs[k]) != FALCO_OK ||
+                 falco_host_extract(xs[k], &ev, false, &vals) != FALCO_OK)
+            ret = fail(r, expr);
     }
-    if (rc != FALCO_ABI_RC_SUCCESS) {
-        ret = fail_plugin(r, "extract_fields", rc);
+    uint64_t per, nsamples;
+    plan(o, &per, &nsamples);
+    falco_abi_rc rc = FALCO_ABI_RC_SUCCESS;
+    size_t k = 0; /* the side called last: the one that failed */
+    for (size_t w = 0; !ret && w < nsides && rc == FALCO_ABI_RC_SUCCESS; w++) /* warm-up */
+        rc = extract_calls(&runs[k = w], &refs[w], per * nsamples / 10 + per, &evtnum[w]);
+    for (uint64_t i = 0; !ret && rc == FALCO_ABI_RC_SUCCESS && i < nsamples; i++)
+        for (size_t turn = 0; !ret && rc == FALCO_ABI_RC_SUCCESS && turn < nsides; turn++) {
+            k = side_of(i, turn, nsides);
+            uint64_t t0 = now_ns();
+            rc = extract_calls(&runs[k], &refs[k], per, &evtnum[k]);
+            uint64_t t1 = now_ns();
+            if (!samples_add(&s[k], t1 - t0, per) || (o->print_samples && !taken_add(&order, k)))
+                ret = out_of_memory();
+        }
+    if (!ret && rc != FALCO_ABI_RC_SUCCESS) {
+        ret = fail_plugin(&runs[k], "extract_fields", rc);
     } else if (!ret) {
         char path[300];
         snprintf(path, sizeof path, "extract:%s", expr);
-        samples_print(&s, path, "ns/op");
+        if (nsides == 1) {
+            ret = samples_print(&s[0], path, "ns/op");
+        } else {
+            taken_print(&order, s, path, "ns/op");
+            ret = pair_print(&s[0], &s[1], path, "ns/op");
+        }
     }
-    samples_free(&s);
-out:
-    falco_host_extractor_free(x);
-    free(ref.arg_key);
+    for (k = 0; k < nsides; k++) {
+        samples_free(&s[k]);
+        falco_host_extractor_free(xs[k]);
+        free(refs[k].arg_key);
+    }
+    free(order.side);
     return ret;
 }
-
-static int bench_extract(bench_run *r) {
-    if (r->o->nfields) {
-        for (size_t i = 0; i < r->o->nfields; i++)
-            if (bench_field(r, r->o->fields[i]) != 0)
+static int bench_extract(bench_run *runs, size_t nsides) {
+    const bench_options *o = runs[0].o;
+    if (o->nfields) {
+        for (size_t i = 0; i < o->nfields; i++)
+            if (bench_field(runs, nsides, o->fields[i]) != 0)
                 return 1;
         return 0;
     }
-    for (size_t i = 0; i < falco_host_field_count(r->hp); i++) {
-        const falco_host_field *f = falco_host_field_at(r->hp, i);
+    /* A's fields; with --pair, B must have each of them */
+    for (size_t i = 0; i < falco_host_field_count(runs[0].hp); i++) {
+        const falco_host_field *f = falco_host_field_at(runs[0].hp, i);
         if (f->arg_required) {
             printf("# %s: skipped, it needs an argument (use --field '%s[...]')\n", f->name, f->name);
             continue;
         }
-        if (bench_field(r, f->name) != 0)
+        if (bench_field(runs, nsides, f->name) != 0)
             return 1;
     }
     return 0;
@@ -575,7 +755,7 @@ static int batch_calls(bench_run *r, uint64_t calls, batch_totals *t) {
         while (done < calls) {
             falco_abi_event **evts = NULL;
             n = 0;
-            rc = r->api.next_batch(real.state, real.instance, &n, &evts);
+            rc = r->api.next_batch(r->rec->state, r->rec->instance, &n, &evts);
             done++;
             events += n;
             if (n && (bad = check_batch(r, n, evts)) != 0)
@@ -606,63 +786,102 @@ static int batch_calls(bench_run *r, uint64_t calls, batch_totals *t) {
     return 0;
 }
 
-static int bench_next_batch(bench_run *r) {
+static int bench_next_batch(bench_run *runs, size_t nsides) {
+    const bench_options *o = runs[0].o;
     uint64_t per, nsamples;
-    plan(r->o->iterations, &per, &nsamples);
-    samples calls = {0}, evs = {0};
-    batch_totals warm = {0}, all = {0};
-    int ret = batch_calls(r, per * nsamples / 10 + per, &warm);
-    for (uint64_t i = 0; !ret && i < nsamples; i++) {
-        batch_totals t = {0};
-        ret = batch_calls(r, per, &t);
-        if (!ret && (!samples_add(&calls, t.ns, t.calls) || !samples_add(&evs, t.ns, t.events))) {
-            fprintf(stderr, "falcoplug bench: out of memory\n");
-            ret = 1;
+    plan(o, &per, &nsamples);
+    samples calls[MAX_SIDES] = {{0}}, evs[MAX_SIDES] = {{0}};
+    batch_totals all[MAX_SIDES] = {{0}};
+    taken order = {0};
+    int ret = 0;
+    for (size_t k = 0; !ret && k < nsides; k++) { /* warm-up */
+        batch_totals warm = {0};
+        ret = batch_calls(&runs[k], per * nsamples / 10 + per, &warm);
+    }
+    for (uint64_t i = 0; !ret && i < nsamples; i++)
+        for (size_t turn = 0; !ret && turn < nsides; turn++) {
+            size_t k = side_of(i, turn, nsides);
+            batch_totals t = {0};
+            ret = batch_calls(&runs[k], per, &t);
+            if (!ret && (!samples_add(&calls[k], t.ns, t.calls) || !samples_add(&evs[k], t.ns, t.events) ||
+                         (o->print_samples && !taken_add(&order, k))))
+                ret = out_of_memory();
+            all[k].calls += t.calls;
+            all[k].events += t.events;
+            all[k].eofs += t.eofs;
         }
-        all.calls += t.calls;
-        all.events += t.events;
-        all.eofs += t.eofs;
+    for (size_t k = 0; !ret && k < nsides; k++)
+        printf("# next_batch%s events/call=%.2f eof_reopens=%" PRIu64 "\n", nsides == 1 ? "" : k ? " b:" : " a:",
+               all[k].calls ? (double)all[k].events / (double)all[k].calls : 0.0, all[k].eofs);
+    if (!ret && nsides == 1) {
+        ret = samples_print(&calls[0], "next_batch", "ns/call");
+        if (!ret)
+            ret = samples_print(&evs[0], "next_batch", "ns/event");
+    } else if (!ret) {
+        taken_print(&order, calls, "next_batch", "ns/call");
+        ret = pair_print(&calls[0], &calls[1], "next_batch", "ns/call");
+        if (!ret)
+            ret = pair_print(&evs[0], &evs[1], "next_batch", "ns/event");
     }
-    if (!ret) {
-        printf("# next_batch events/call=%.2f eof_reopens=%" PRIu64 "\n",
-               all.calls ? (double)all.events / (double)all.calls : 0.0, all.eofs);
-        samples_print(&calls, "next_batch", "ns/call");
-        samples_print(&evs, "next_batch", "ns/event");
+    for (size_t k = 0; k < nsides; k++) {
+        samples_free(&calls[k]);
+        samples_free(&evs[k]);
     }
-    samples_free(&calls);
-    samples_free(&evs);
+    free(order.side);
     return ret;
 }
 
-/* Loads PLUGIN through the trampolines and initializes it. */
-static int load(bench_run *r, void **dl) {
-    char *path = falcoplug_plugin_path(r->o->plugin);
+/* Loads the plugin of side `side` through its trampolines and initializes it. */
+static int load(bench_run *r, size_t side, void **dl) {
+    char *path = falcoplug_plugin_path(r->plugin);
     if (!path)
         return 1;
     *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     free(path);
     if (!*dl) {
-        fprintf(stderr, "falcoplug bench: cannot load %s: %s\n", r->o->plugin, dlerror());
+        fprintf(stderr, "falcoplug bench: cannot load %s: %s\n", r->plugin, dlerror());
         return 1;
     }
     resolve_api(*dl, &r->api);
     falco_abi_plugin_api wrapped = r->api;
-    real.init = r->api.init;
-    real.open = r->api.open;
-    wrapped.init = r->api.init ? record_init : NULL;
-    wrapped.open = r->api.open ? record_open : NULL;
-    if (falco_host_plugin_load_api(&wrapped, r->o->plugin, &r->hp) != FALCO_OK)
+    r->rec->init = r->api.init;
+    r->rec->open = r->api.open;
+    wrapped.init = r->api.init ? side ? record_init_b : record_init_a : NULL;
+    wrapped.open = r->api.open ? side ? record_open_b : record_open_a : NULL;
+    if (falco_host_plugin_load_api(&wrapped, r->plugin, &r->hp) != FALCO_OK)
         return fail(r, "load");
-    if (falco_host_session_new(0, &r->s) != FALCO_OK) {
-        fprintf(stderr, "falcoplug bench: init: out of memory\n");
-        return 1;
-    }
+    if (falco_host_session_new(0, &r->s) != FALCO_OK)
+        return out_of_memory();
     if (falco_host_session_init(r->s, r->hp, r->o->config) != FALCO_OK) {
-        fprintf(stderr, "falcoplug bench: init: %s\n", falco_host_session_errmsg(r->s));
+        fprintf(stderr, "falcoplug bench: %s%sinit: %s\n", r->o->pair ? r->plugin : "", r->o->pair ? ": " : "",
+                falco_host_session_errmsg(r->s));
         return 1;
     }
     r->own_id = falco_host_plugin_id(r->hp);
     return 0;
+}
+
+/* With --pair: when both sides hold the same events (all but the time,
+ * which the host stamped at prefetch), gives B A's times too, so both
+ * extract from the very same bytes; a note says which it is. */
+static void share_events(bench_run *runs) {
+    bench_run *a = &runs[0], *b = &runs[1];
+    size_t same = a->nevents == b->nevents ? a->nevents : 0, i = 0;
+    for (; i < same; i++) {
+        uint32_t la, lb;
+        memcpy(&la, a->events[i] + 16, sizeof la);
+        memcpy(&lb, b->events[i] + 16, sizeof lb);
+        if (la != lb || memcmp(a->events[i] + 8, b->events[i] + 8, la - 8) != 0)
+            break;
+    }
+    if (same && i == same) {
+        for (i = 0; i < same; i++)
+            memcpy(b->events[i], a->events[i], 8);
+        printf("# inputs: a and b extract from the same %zu events\n", same);
+    } else {
+        printf("# inputs: a and b extract from their own events (%zu and %zu events, %s)\n", a->nevents,
+               b->nevents, a->nevents == b->nevents ? "they differ" : "counts differ");
+    }
 }
 
 int falcoplug_bench_main(int argc, char **argv) {
@@ -670,44 +889,76 @@ int falcoplug_bench_main(int argc, char **argv) {
     int ret = parse_options(argc, argv, &o);
     if (ret != 0)
         return ret < 0 ? 0 : ret;
-    bench_run r = {.o = &o};
-    void *dl = NULL;
-    real.state = NULL;
-    real.instance = NULL;
-    ret = load(&r, &dl);
-    unsigned caps = r.hp ? falco_host_plugin_caps(r.hp) : 0;
-    bool source = caps & FALCO_HOST_CAP_SOURCE, extract = o.extract && (caps & FALCO_HOST_CAP_EXTRACT);
-    if (!ret) {
-        printf("# plugin %s %s (api %s) path=%s open=\"%s\" iterations=%" PRIu64 " sample=%u calls\n",
-               falco_host_plugin_name(r.hp), falco_host_plugin_version(r.hp),
-               falco_host_plugin_required_api_version(r.hp), o.plugin, o.open, o.iterations,
-               o.iterations < SAMPLE_CALLS ? (unsigned)o.iterations : SAMPLE_CALLS);
-        if (o.nfields && !(caps & FALCO_HOST_CAP_EXTRACT)) {
-            fprintf(stderr, "falcoplug bench: plugin '%s' does not extract fields\n", falco_host_plugin_name(r.hp));
-            ret = 1;
-        } else if (!extract && !(o.next_batch && source)) {
-            fprintf(stderr, "falcoplug bench: plugin '%s' has nothing to measure here\n",
-                    falco_host_plugin_name(r.hp));
+    size_t nsides = o.nplugins;
+    bench_run runs[MAX_SIDES];
+    void *dl[MAX_SIDES] = {0};
+    unsigned caps[MAX_SIDES] = {0};
+    for (size_t k = 0; k < MAX_SIDES; k++) {
+        runs[k] = (bench_run){.o = &o, .plugin = o.plugins[k], .rec = &real[k]};
+        real[k] = (recorded){0};
+    }
+    for (size_t k = 0; !ret && k < nsides; k++) {
+        ret = load(&runs[k], k, &dl[k]);
+        caps[k] = runs[k].hp ? falco_host_plugin_caps(runs[k].hp) : 0;
+    }
+    const unsigned measured = FALCO_HOST_CAP_SOURCE | FALCO_HOST_CAP_EXTRACT;
+    bool source = caps[0] & FALCO_HOST_CAP_SOURCE, extract = o.extract && (caps[0] & FALCO_HOST_CAP_EXTRACT);
+    if (!ret && nsides == 1) {
+        printf("# plugin %s %s (api %s) path=%s open=\"%s\" iterations=%" PRIu64 " sample=%" PRIu64 " calls\n",
+               falco_host_plugin_name(runs[0].hp), falco_host_plugin_version(runs[0].hp),
+               falco_host_plugin_required_api_version(runs[0].hp), o.plugins[0], o.open, o.iterations,
+               o.iterations < o.sample_calls ? o.iterations : o.sample_calls);
+    } else if (!ret) {
+        printf("# pair a=%s %s path=%s b=%s %s path=%s open=\"%s\" iterations=%" PRIu64 " sample=%" PRIu64 " calls\n",
+               falco_host_plugin_name(runs[0].hp), falco_host_plugin_version(runs[0].hp), o.plugins[0],
+               falco_host_plugin_name(runs[1].hp), falco_host_plugin_version(runs[1].hp), o.plugins[1], o.open,
+               o.iterations, o.iterations < o.sample_calls ? o.iterations : o.sample_calls);
+        if ((caps[0] & measured) != (caps[1] & measured)) {
+            fprintf(stderr,
+                    "falcoplug bench: --pair: '%s' (%s) and '%s' (%s) differ in what they do (event source, "
+                    "field extraction): nothing to pair\n",
+                    falco_host_plugin_name(runs[0].hp), o.plugins[0], falco_host_plugin_name(runs[1].hp),
+                    o.plugins[1]);
             ret = 1;
         }
     }
-    if (!ret && source && falco_host_open(r.hp, o.open, &r.inst) != FALCO_OK)
-        ret = fail(&r, "open");
+    if (!ret) {
+        if (o.nfields && !(caps[0] & FALCO_HOST_CAP_EXTRACT)) {
+            fprintf(stderr, "falcoplug bench: plugin '%s' does not extract fields\n",
+                    falco_host_plugin_name(runs[0].hp));
+            ret = 1;
+        } else if (!extract && !(o.next_batch && source)) {
+            fprintf(stderr, "falcoplug bench: plugin '%s' has nothing to measure here\n",
+                    falco_host_plugin_name(runs[0].hp));
+            ret = 1;
+        }
+    }
+    for (size_t k = 0; !ret && source && k < nsides; k++)
+        if (falco_host_open(runs[k].hp, o.open, &runs[k].inst) != FALCO_OK)
+            ret = fail(&runs[k], "open");
     if (!ret && extract) {
-        falco_string_list srcs = falco_host_plugin_extract_sources(r.hp);
-        r.evtsrc = source ? falco_host_plugin_event_source(r.hp) : srcs.count ? srcs.items[0] : "syscall";
-        ret = source ? prefetch_events(&r) : synthetic_event(&r);
+        for (size_t k = 0; !ret && k < nsides; k++) {
+            bench_run *r = &runs[k];
+            falco_string_list srcs = falco_host_plugin_extract_sources(r->hp);
+            r->evtsrc = source ? falco_host_plugin_event_source(r->hp) : srcs.count ? srcs.items[0] : "syscall";
+            ret = source ? prefetch_events(r) : synthetic_event(r);
+        }
+        if (!ret && nsides == 2)
+            share_events(runs);
         if (!ret)
-            ret = bench_extract(&r);
+            ret = bench_extract(runs, nsides);
     }
     if (!ret && o.next_batch && source)
-        ret = bench_next_batch(&r);
-    for (size_t i = 0; i < r.nevents; i++)
-        free(r.events[i]);
-    falco_host_close(r.inst);
-    falco_host_session_free(r.s); /* before the plugin it borrows */
-    falco_host_plugin_free(r.hp);
-    if (dl)
-        dlclose(dl);
+        ret = bench_next_batch(runs, nsides);
+    for (size_t k = 0; k < nsides; k++) {
+        bench_run *r = &runs[k];
+        for (size_t i = 0; i < r->nevents; i++)
+            free(r->events[i]);
+        falco_host_close(r->inst);
+        falco_host_session_free(r->s); /* before the plugin it borrows */
+        falco_host_plugin_free(r->hp);
+        if (dl[k])
+            dlclose(dl[k]);
+    }
     return ret;
 }

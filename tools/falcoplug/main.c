@@ -21,7 +21,7 @@ static const struct {
     { "check", falcoplug_check_main,
       "check PLUGIN [options]       every load and init rule libsinsp applies (--with: partners first)" },
     { "run", falcoplug_run_main, "run PLUGIN [options]         open the source and print its events (--with: more plugins)" },
-    { "bench", falcoplug_bench_main, "bench PLUGIN [options]       measure next_batch and extraction" },
+    { "bench", falcoplug_bench_main, "bench PLUGIN | --pair A B    measure next_batch and extraction" },
     { "dump", falcoplug_dump_main, "dump FILE [options]          print the events of a capture file" },
 };
 
