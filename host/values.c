@@ -59,16 +59,13 @@ static falco_rc put(size_t size, int n)
     return n < 0 || (size_t)n >= size ? FALCO_ETRUNCATED : FALCO_OK;
 }
 
-static falco_rc format_buf(const uint8_t *b, uint32_t len, bool net, char *buf, size_t size)
+/* An ipaddr value: a 4- or 16-byte address as libsinsp prints it, other
+ * sizes (on which libsinsp throws) in hex. */
+static falco_rc format_addr(const uint8_t *b, uint32_t len, char *buf, size_t size)
 {
     char addr[INET6_ADDRSTRLEN];
-    uint32_t alen = net ? len - 1 : len;
-    if ((net ? len == 5 || len == 17 : len == 4 || len == 16) &&
-        inet_ntop(alen == 4 ? AF_INET : AF_INET6, b, addr, sizeof addr)) {
-        if (net)
-            return put(size, snprintf(buf, size, "%s/%u", addr, b[alen]));
+    if ((len == 4 || len == 16) && inet_ntop(len == 4 ? AF_INET : AF_INET6, b, addr, sizeof addr))
         return put(size, snprintf(buf, size, "%s", addr));
-    }
     size_t used = 0;
     buf[0] = '\0';
     for (uint32_t k = 0; k < len; k++) {
@@ -93,9 +90,9 @@ falco_rc falco_host_value_format(const falco_host_values *v, uint64_t i, char *b
     case FALCO_ABI_FT_RELTIME:
     case FALCO_ABI_FT_ABSTIME: return put(size, snprintf(buf, size, "%" PRIu64, v->v.u64[i]));
     case FALCO_ABI_FT_BOOL: return put(size, snprintf(buf, size, "%s", v->v.boolean[i] ? "true" : "false"));
-    case FALCO_ABI_FT_IPADDR:
-    case FALCO_ABI_FT_IPNET:
-        return format_buf(v->v.buf[i].ptr, v->v.buf[i].len, v->type == FALCO_ABI_FT_IPNET, buf, size);
+    case FALCO_ABI_FT_IPADDR: return format_addr(v->v.buf[i].ptr, v->v.buf[i].len, buf, size);
+    /* libsinsp prints no ipnet value, whatever its size (rawval_to_string) */
+    case FALCO_ABI_FT_IPNET: return put(size, snprintf(buf, size, "<IPNET>"));
     }
     return FALCO_ETYPE;
 }

@@ -43,7 +43,10 @@ typedef enum falco_field_type {
     FALCO_FIELD_ABSTIME = 21, /* nanoseconds since the epoch, u64 */
     FALCO_FIELD_BOOL = 25,
     FALCO_FIELD_IPADDR = 40, /* 4 or 16 bytes, network order */
-    FALCO_FIELD_IPNET = 41   /* 4 or 16 bytes address, network order */
+    /* An address too (4 or 16 bytes, network order), not a network: filters
+     * match it against networks (`f = 10.0.0.0/8`, `f in (...)`, and they
+     * refuse a bare address); outputs print it as <IPNET>. */
+    FALCO_FIELD_IPNET = 41
 } falco_field_type;
 
 /* What argument a field takes: `name[3]` (index) or `name[key]` (key). */
@@ -269,7 +272,16 @@ falco_rc falco_extract_str(falco_extract *x, const char *s);
  * falco_extract_str) and NUL-terminated; FALCO_EINVAL when they contain a
  * NUL byte (the host measures with strlen). */
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len);
-/* For IPADDR and IPNET fields: 4 (IPv4) or 16 (IPv6) bytes in network order, copied. */
+/* For IPADDR and IPNET fields: an address of len 4 (IPv4) or 16 (IPv6)
+ * bytes in network order, copied into memory that lives until the next
+ * extract call on this plugin state. An IPNET value is also an address:
+ * libsinsp matches it against the networks a filter names (`f =
+ * 10.0.0.0/8` holds for 10.1.2.3; `!=`, `in` and `intersects` likewise; a
+ * v4 address is in no v6 network), refuses a filter value without a
+ * prefix, prints the value as <IPNET>, and aborts a filter on a value of
+ * any other size. FALCO_EINVAL for any other len (for IPNET, naming this
+ * contract: no prefix or netmask) or a NULL addr; FALCO_ETYPE on a field of
+ * another type. Extractor thread only. */
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len);
 /* Several values at once for list fields. */
 falco_rc falco_extract_u64_array(falco_extract *x, const uint64_t *v, size_t n);

@@ -406,8 +406,8 @@ falco_rc falco_host_value_buf(const falco_host_values *v, uint64_t i, const void
 
 /* Formats value i of v as text into buf (size bytes, NUL-terminated):
  * strings as is, integers in decimal, bools "true"/"false", 4-byte ipaddr
- * dotted, 16-byte ipaddr as IPv6, ipnet "addr/prefix" when 5 or 17 bytes,
- * other buffers in hex. Returns FALCO_OK, FALCO_ERANGE (i >= count), or
+ * dotted, 16-byte ipaddr as IPv6, other ipaddr sizes in hex, ipnet as
+ * "<IPNET>" whatever its bytes (libsinsp prints no ipnet value). Returns FALCO_OK, FALCO_ERANGE (i >= count), or
  * FALCO_ETRUNCATED when buf was too small (still NUL-terminated). */
 falco_rc falco_host_value_format(const falco_host_values *v, uint64_t i, char *buf, size_t size);
 

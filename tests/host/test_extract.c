@@ -66,7 +66,7 @@ static void test_values(void **state)
     assert_value(f, "rawtest.idx[0]", 0, "0");
     assert_value(f, "rawtest.idx", 0, "7777");
     assert_value(f, "rawtest.ip", 0, "127.0.0.1");
-    assert_value(f, "rawtest.net", 0, "10.0.0.0/8");
+    assert_value(f, "rawtest.net", 0, "<IPNET>"); /* as libsinsp prints any ipnet value */
     assert_value(f, "rawtest.tables", 0, "true");
 
     char buf[16];

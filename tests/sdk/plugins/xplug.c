@@ -184,7 +184,7 @@ static const falco_field x_fields[] = {
     {.name = "x.bool", .type = FALCO_FIELD_BOOL, .desc = "payload is odd", .extract = x_bool},
     {.name = "x.ip4", .type = FALCO_FIELD_IPADDR, .desc = "an IPv4 address", .extract = x_ip4},
     {.name = "x.ip6", .type = FALCO_FIELD_IPADDR, .desc = "an IPv6 address", .extract = x_ip6},
-    {.name = "x.net", .type = FALCO_FIELD_IPNET, .desc = "an IPv4 net", .extract = x_ip4},
+    {.name = "x.net", .type = FALCO_FIELD_IPNET, .desc = "an IPv4 address, as an ipnet", .extract = x_ip4},
     {.name = "x.ipbad", .type = FALCO_FIELD_IPADDR, .desc = "a 5-byte address", .extract = x_ipbad},
     {.name = "x.list", .type = FALCO_FIELD_U64, .is_list = true, .desc = "three numbers", .extract = x_list},
     {.name = "x.strlist", .type = FALCO_FIELD_STRING, .is_list = true, .desc = "five words",
