@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <falco/event_codes.h>
+
 #include "host_internal.h"
 
 #define ASYNC_MAX_AHEAD_NS (10ULL * 1000000000ULL) /* libsinsp drops async events further ahead */
@@ -47,6 +49,7 @@ struct falco_host_session {
     bool live;
     uint64_t evtnum, last_ts;
     const falco_abi_event *delayed;  /* a regular event held back while async events go first */
+    falco_rc held_rc;                /* a capture stream's failure while its starting state was read */
     falco_host_session_event cur;
     falco_abi_event *cur_copy;       /* the delivered async event, freed at the next call */
     uint64_t parse_failures;
@@ -508,15 +511,22 @@ static void undo_open(falco_host_session *s, size_t async_set, size_t listening)
     s->source = NULL;
 }
 
+static void consume_initial_state(falco_host_session *s);
+
+static void open_reset(falco_host_session *s)
+{
+    s->evtnum = 0;
+    s->last_ts = 0;
+    s->delayed = NULL;
+    s->held_rc = FALCO_OK;
+    s->cur_copy = NULL;
+}
+
 /* The steps after the stream is open: async handlers, routine pool,
  * capture_open, in libsinsp's order. */
 static falco_rc open_rest(falco_host_session *s)
 {
     size_t i;
-    s->evtnum = 0;
-    s->last_ts = 0;
-    s->delayed = NULL;
-    s->cur_copy = NULL;
     for (i = 0; i < s->count; i++) {
         falco_host_plugin *p = s->plugins[i];
         if ((p->caps & FALCO_HOST_CAP_ASYNC) && falco__host_install_async(p, NULL, async_accept, s) != FALCO_OK) {
@@ -569,6 +579,7 @@ falco_rc falco_host_session_open(falco_host_session *s, falco_host_plugin *src, 
     s->src = src;
     s->source_id = src->id;
     s->live = true;
+    open_reset(s);
     return open_rest(s);
 }
 
@@ -585,6 +596,9 @@ falco_rc falco_host_session_open_stream(falco_host_session *s, const falco_host_
     s->src = NULL;
     s->source_id = 0;
     s->live = stream->live;
+    open_reset(s);
+    if (!s->live)
+        consume_initial_state(s); /* libsinsp's init(), before capture_open */
     return open_rest(s);
 }
 
@@ -635,6 +649,47 @@ static void deliver(falco_host_session *s, const falco_abi_event *evt, falco_hos
     falco__host_tables_phase_end();
 }
 
+bool falco_host_initial_state_event(const falco_abi_event *evt)
+{
+    switch (evt ? evt_type(evt) : 0) {
+    case FALCO_PPME_CONTAINER_E:
+    case FALCO_PPME_CONTAINER_JSON_E:
+    case FALCO_PPME_CONTAINER_JSON_2_E:
+    case FALCO_PPME_USER_ADDED_E:
+    case FALCO_PPME_USER_DELETED_E:
+    case FALCO_PPME_GROUP_ADDED_E:
+    case FALCO_PPME_GROUP_DELETED_E:
+    case FALCO_PPME_ASYNCEVENT_E:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* libsinsp's inspector, opening a capture file, takes the events the file
+ * starts with as its starting state: each leading event of those types is
+ * numbered and parsed like any other, but not returned; the first other one
+ * is held for the first next. A stream failure here is returned by that next,
+ * as libsinsp's loop stops quietly and its next call fails. */
+static void consume_initial_state(falco_host_session *s)
+{
+    for (;;) {
+        const falco_abi_event *e;
+        falco_rc rc = stream_next(s, &e);
+        if (rc == FALCO_TIMEOUT)
+            return;
+        if (rc != FALCO_OK) {
+            s->held_rc = rc; /* EOF included: an empty or all-state file */
+            return;
+        }
+        if (!falco_host_initial_state_event(e)) {
+            s->delayed = e;
+            return;
+        }
+        deliver(s, e, NULL);
+    }
+}
+
 static void deliver_async(falco_host_session *s, queued *q)
 {
     if (q->ts == UINT64_MAX) {
@@ -654,6 +709,8 @@ falco_rc falco_host_session_next(falco_host_session *s, const falco_host_session
         return serr(s, FALCO_EMISUSE, "session: next: the session is not open");
     free(s->cur_copy);
     s->cur_copy = NULL;
+    if (s->held_rc != FALCO_OK)
+        return s->held_rc; /* from the starting state; the message is in s->err */
     if (!s->delayed) {
         const falco_abi_event *e;
         falco_rc rc = stream_next(s, &e);

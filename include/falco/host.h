@@ -478,6 +478,13 @@ size_t falco_host_run_routines(falco_host_plugin *p);
  *   falco_host_stream); installs an async handler in every plugin with the
  *   async capability; calls capture_open on every plugin with the listen
  *   capability, whose routines then run on the session's thread pool.
+ *   On a capture stream (falco_host_stream.live false) open first reads the
+ *   file's starting state, as libsinsp's inspector does when it opens a
+ *   capture: the leading events for which falco_host_initial_state_event is
+ *   true (users, groups, containers, async events such as the dump_state
+ *   ones) are numbered and go to the parse plugins, but next never returns
+ *   them; it starts with the first other event. A stream failure met there
+ *   is returned by the first next.
  * - next: delivers the next event, numbered from 1 like evt.num (async
  *   events included). Each event first goes to every parse plugin, in the
  *   order they were added, whose parse sources accept the stream's source
@@ -594,8 +601,16 @@ falco_rc falco_host_session_add(falco_host_session *s, falco_host_plugin *p);
 falco_rc falco_host_session_open(falco_host_session *s, falco_host_plugin *src, const char *params);
 
 /* As falco_host_session_open over a caller's stream (copied; its userdata
- * must live until close). */
+ * must live until close). With live false the stream's leading starting-state
+ * events are read here (see above). */
 falco_rc falco_host_session_open_stream(falco_host_session *s, const falco_host_stream *stream);
+
+/* libsinsp's rule (is_initialstate_event, libs 48dfd53) for the events a
+ * capture file's starting state is made of: container (228, 272, 324),
+ * user and group added/deleted (354, 356, 358, 360) and async (402) events.
+ * Returns true for an event of those types, false otherwise or for NULL.
+ * Reads the header only; any thread. */
+bool falco_host_initial_state_event(const falco_abi_event *evt);
 
 /* Delivers the next event (see above). Returns FALCO_OK with *out (owned by
  * s, valid until the next call), FALCO_TIMEOUT, FALCO_EOF, FALCO_EMISUSE

@@ -14,10 +14,13 @@ for f in "$data"/*.scap; do
     name=$(basename "$f")
     "$scap_copy" "$f" "$work/$name" 2>"$work/copy.err" || { echo "FAIL: scap_copy $name"; cat "$work/copy.err"; status=1; continue; }
     sysdig -r "$f" >"$work/orig.txt" 2>&1
+    orig_rc=$?
     sysdig -r "$work/$name" >"$work/copy.txt" 2>&1
     lines=$(wc -l <"$work/orig.txt")
     copied=$(wc -l <"$work/copy.txt")
-    if [ "$lines" -lt 100 ]; then
+    # a file this sysdig reads but prints little of (heartbeat_falco.scap:
+    # scapevent and async events, which it does not print) is compared too
+    if [ "$orig_rc" -ne 0 ] && [ "$lines" -lt 100 ]; then
         # This libscap cannot read the original at all (e.g. pcapng block
         # comments added by editcap): our copy must still be read in full.
         if [ "$copied" -lt 100 ]; then

@@ -102,6 +102,11 @@ int run_print_tables(falco_host_session *s, const run_opts *o);
 const char *run_event_text(falco_host_plugin *p, const falco_abi_event_input *ei, size_t len, char **buf,
                            size_t *cap);
 
+/* The plugin id (param 0) of a plugin event (322) or async event (402) of
+ * len bytes, unaligned (run_capture.c): true with *id, or false with *id 0
+ * when the event has no well-formed u32 param 0. */
+bool run_event_plugin_id(const void *ev, size_t len, uint32_t *id);
+
 /* Runs ps[0] (the PLUGIN argument) with the n - 1 --with plugins in session
  * s (run_session.c): a live source, --capture or --nodriver; async event
  * lines, --dump-state, --timeout-ms, --tables. The plugins are loaded and

@@ -11,9 +11,14 @@
  * carrying the plugin's id belongs to the plugin's own source; other plugin
  * events belong to sources this run does not know, and are skipped (libsinsp
  * would need the plugin that produced them); an async event with plugin id 0
+ * (a syscall-source async event, the heartbeats of a Falco-written capture)
  * and every other event belong to "syscall". The plugin then parses the event
  * (when it parses, the host checks source and type) and its fields are
  * extracted (an event it does not extract from prints <NA>).
+ * As libsinsp's inspector does when it opens a file, the leading events of
+ * the starting state (falco_host_initial_state_event: users, groups,
+ * containers, async events such as dump_state's) are numbered and parsed but
+ * not printed; the output starts at the first other event.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +30,24 @@
 #include "falcoplug.h"
 #include "run.h"
 
-#define PLUGIN_ID_OFFSET 34u /* 26-byte header + two u32 lengths (322 and 402 alike) */
+bool run_event_plugin_id(const void *ev, size_t len, uint32_t *id)
+{
+    /* param 0 follows the 26-byte header and one u32 length per param (these
+     * types have large-payload lengths): 2 params for 322, 3 for 402 */
+    uint32_t nparams, len0;
+    *id = 0;
+    if (len < sizeof(falco_abi_event))
+        return false;
+    memcpy(&nparams, (const char *)ev + 22, 4);
+    if (nparams == 0 || nparams > 3)
+        return false;
+    size_t at = sizeof(falco_abi_event) + 4u * nparams;
+    memcpy(&len0, (const char *)ev + sizeof(falco_abi_event), 4);
+    if (len0 != 4 || len < at + 4)
+        return false;
+    memcpy(id, (const char *)ev + at, 4);
+    return true;
+}
 
 /* The source of ev for p, or NULL when it belongs to an unknown plugin. */
 static const char *event_source(falco_host_plugin *p, const falco_abi_event *ev, size_t len)
@@ -33,8 +55,7 @@ static const char *event_source(falco_host_plugin *p, const falco_abi_event *ev,
     if (ev->type != FALCO_PPME_PLUGINEVENT_E && ev->type != FALCO_PPME_ASYNCEVENT_E)
         return "syscall";
     uint32_t id = 0;
-    if (len >= PLUGIN_ID_OFFSET + 4)
-        memcpy(&id, (const char *)ev + PLUGIN_ID_OFFSET, 4);
+    (void)run_event_plugin_id(ev, len, &id);
     if (ev->type == FALCO_PPME_ASYNCEVENT_E && id == 0)
         return "syscall";
     if (id != 0 && id == falco_host_plugin_id(p))
@@ -111,6 +132,7 @@ int run_capture(falco_host_plugin *p, falco_host_session *s, const run_opts *o)
     falco_capture_converted_info cinfo;
     falco_capture_converter *conv = falco_capture_converter_new(NULL);
     bool conv_failed = false;
+    bool starting = true; /* still in the file's leading starting-state events */
     while (text_buf && conv && (!o->limit || n < o->limit)) {
         /* the next event libsinsp would see: drain the last feed, then read on */
         if (falco_capture_converter_next(conv, &raw, &len, &cinfo) != FALCO_OK) {
@@ -127,6 +149,9 @@ int run_capture(falco_host_plugin *p, falco_host_session *s, const run_opts *o)
             rc = FALCO_ENOMEM;
             break;
         }
+        /* libsinsp's open reads on while the events are starting state */
+        bool state = starting && falco_host_initial_state_event(ev);
+        starting = state;
         falco_abi_event_input ei = { ev, cinfo.evtnum, event_source(p, ev, len) };
         if (!ei.evtsrc) {
             skipped++;
@@ -139,6 +164,8 @@ int run_capture(falco_host_plugin *p, falco_host_session *s, const run_opts *o)
             (void)falco_host_parse(p, &ei); /* failures are logged; libsinsp ignores them */
         if (!cinfo.shown)
             continue; /* numbered and parsed, but libsinsp does not return it */
+        if (state)
+            continue; /* consumed when libsinsp opens the file: parsed, never returned */
         if (o->filtered && (ev->type >= FALCO_EVT_COUNT || !o->keep[ev->type]))
             continue;
         n++;

@@ -6,9 +6,11 @@
  *
  * The stream is the source of the PLUGIN argument (live), a capture file's
  * events (--capture: PLUGIN's own when it is a source plugin with an id,
- * else the syscall events; live async events are dropped, as libsinsp does
- * with offline captures) or nothing (--nodriver: only async events flow, like
- * libsinsp's nodriver engine). Each event goes to the parse plugins first
+ * else the syscall events, async ones of plugin id 0 included; live async
+ * events are dropped, as libsinsp does with offline captures; the session
+ * parses the file's leading starting-state events at open and does not
+ * return them, as libsinsp does) or nothing (--nodriver: only async events
+ * flow, like libsinsp's nodriver engine). Each event goes to the parse plugins first
  * (the session does that), then it is printed: the -o template, whose fields
  * may come from any plugin, or the default line. Async events print as
  * "<evtnum> async <plugin> <event> <payload>". The run ends at the source's
@@ -28,7 +30,6 @@
 #include "run.h"
 
 #define PAYLOAD_SHOWN 120 /* payload bytes printed before "... (N bytes)" */
-#define PLUGIN_ID_OFFSET 34u /* 26-byte header + three u32 lengths (402) or two (322): id is param 0 */
 
 static volatile sig_atomic_t interrupted;
 
@@ -100,8 +101,8 @@ static falco_rc cap_next(void *userdata, const falco_abi_event **evt, char *err,
         uint16_t type;
         uint32_t id = 0;
         memcpy(&type, (const char *)raw + 20, 2);
-        if (len >= PLUGIN_ID_OFFSET + 4)
-            memcpy(&id, (const char *)raw + PLUGIN_ID_OFFSET, 4);
+        if (type == FALCO_PPME_PLUGINEVENT_E || type == FALCO_PPME_ASYNCEVENT_E)
+            (void)run_event_plugin_id(raw, len, &id);
         /* one stream, one source: the events of the others are skipped */
         bool plugin_evt = type == FALCO_PPME_PLUGINEVENT_E || (type == FALCO_PPME_ASYNCEVENT_E && id != 0);
         if (c->id ? !plugin_evt || id != c->id : plugin_evt) {
