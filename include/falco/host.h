@@ -689,12 +689,16 @@ size_t falco_host_session_routine_count(falco_host_session *s);
  * The threads table starts with what the caller stores (a capture's process
  * and fd lists, see falco_host_threads_add); on a "syscall" stream the
  * session then keeps it up to date from each event before the parse plugins
- * see it, with a subset of libsinsp's parsers: execve and clone/fork/vfork/
- * clone3 exits create or update threads, open/openat/openat2/creat and
- * socket exits add fds to the process's table, and a successful close or a
- * procexit removes the fd or thread when the next event comes, as libsinsp
- * does. Threads of a process share its file_descriptors table. Other events
- * (dup, pipe, accept, chdir, setuid...) change nothing yet.
+ * see it, as libsinsp's parsers do: a tid the table lacks gets a made-up
+ * thread (ids -1, names "<NA>"); execve and clone/fork/vfork/clone3 exits
+ * create or refill threads; open/openat/openat2/creat, socket, socketpair,
+ * pipe, accept, dup, fcntl F_DUPFD, eventfd, signalfd, timerfd, inotify,
+ * epoll_create, bpf, userfaultfd, io_uring_setup and memfd_create add fds;
+ * connect, bind and send/recv fill socket addresses; chdir/fchdir, the
+ * rlimit calls, setuid/setgid and their variants, setsid and chroot set
+ * the cwd, fd limit, uid/gid, sid and root; a successful close or a
+ * procexit removes the fd or thread when the next event comes. Threads of a
+ * process share its file_descriptors table.
  *
  * A plugin's table handles belong to its session: after
  * falco_host_session_free, table calls (from plugin_destroy, say) are

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Compares `falcoplug run --tables --table-entries N` with real libsinsp's
 dump of the same tables (plughost -T brief and -T list --max-entries N) after
-the same capture: table names, key types, sizes, fields (name, type,
-read-only) and the values of the entries both show (threads matched by tid,
-file descriptors by fd, other tables by position); where both list every
-entry of a table, the same entries. Prints each
-difference and exits 1 when there is one.
+the same capture (or both stopped after the same number of events, -n N):
+table names, key types, sizes, fields (name, type, read-only) and the values
+of the entries both show (threads matched by tid, file descriptors by fd,
+other tables by position), nested tables included; where both list every
+entry of a table, the same entries. Prints what it compared (nested entries
+too), each difference, and exits 1 when there is one.
 
 usage: tables_compare.py FALCOPLUG_OUT PLUGHOST_BRIEF PLUGHOST_LIST
 """
@@ -50,6 +51,7 @@ def read_list(path):
 
 
 diffs = []
+nested = {}  # nested table name -> entries compared
 
 
 def differ(where, ours, theirs):
@@ -71,6 +73,9 @@ def compare_table(where, ours, theirs):
         differ(f"{where} entries", sorted(set(mine) - set(real), key=str), sorted(set(real) - set(mine), key=str))
     for k in sorted(set(mine) & set(real), key=str):
         compare_entry(f"{where}[{k}]", mine[k], real[k])
+    if "." in where:  # a nested table: count what was compared
+        name = theirs.get("name", where)
+        nested[name] = nested.get(name, 0) + len(set(mine) & set(real))
     return len(set(mine) & set(real))
 
 
@@ -101,8 +106,10 @@ def main():
                     differ(f"{name} field {f}", t["fields"].get(f), b["fields"].get(f))
         l = lst.get(name)
         if l is not None:
+            nested.clear()
             n = compare_table(name, {"key_type": t["key"], "size": t["size"], "entries": t["entries"]}, l)
-            print(f"{name}: {len(t['fields'])} fields, size {t['size']}, {n} entries compared")
+            inner = "".join(f", {c} {k} entries" for k, c in sorted(nested.items()))
+            print(f"{name}: {len(t['fields'])} fields, size {t['size']}, {n} entries compared{inner}")
     for d in diffs:
         print(d)
     print(f"tables_compare: {len(diffs)} differences")

@@ -9,10 +9,15 @@
 #   3. when plughost (in $FALCO_REALHOST_DIR, set by scripts/realhost-test) and python3
 #      are there: tables_compare.py compares --table-entries with
 #      plughost -T list entry by entry
-# usage: test_tables_cli.sh FALCOPLUG LIBTABIMP CAPTURE SRCDIR [realhost|norealhost]
-# (norealhost in sanitizer builds: plughost cannot load sanitized plugins)
+#   4. the same with both stopped after N events (-n N), at points through
+#      CAPTURE and through SYNTHETIC (tests/capture's capture of every
+#      converted event layout, one thread each), every thread and fd whole:
+#      the table follows each event type as libsinsp's parsers do
+# usage: test_tables_cli.sh FALCOPLUG LIBTABIMP CAPTURE SRCDIR [realhost|norealhost] [SYNTHETIC]
+# (norealhost in sanitizer builds: plughost cannot load sanitized plugins;
+# SYNTHETIC is written by test_convert_golden, part 4b is skipped without it)
 set -u
-FP=$1 PLUG=$2 CAP=$3 SRC=$4 REAL=${5:-realhost}
+FP=$1 PLUG=$2 CAP=$3 SRC=$4 REAL=${5:-realhost} SYN=${6:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -94,3 +99,45 @@ python3 "$SRC/tests/host/tables_compare.py" "$tmp/bad.txt" "$tmp/ph.brief" "$tmp
     fail "plughost -T list (2)"
 python3 "$SRC/tests/host/tables_compare.py" "$tmp/fp2.txt" "$tmp/ph2.brief" "$tmp/ph2.json" || fail "differs from libsinsp (2)"
 echo "ok 3 --table-entries vs plughost -T list"
+
+# 4. points through the captures: after N events (the evt.num of the last
+# one in brackets), all entries of threads and of their fds compared
+at_point() { # CAPTURE N LABEL
+    "$rh/plughost" -p "$PLUG" -s "$1" -q -n "$2" -T brief >"$tmp/pt.brief" 2>&1 || fail "plughost -T brief -n $2 ($3)"
+    "$rh/plughost" -p "$PLUG" -s "$1" -q -n "$2" -T list --table threads --max-entries 100000 >"$tmp/pt.json" 2>&1 ||
+        fail "plughost -T list -n $2 ($3)"
+    "$FP" run "$PLUG" --capture "$1" -o x -n "$2" --tables --table-entries 100000 >"$tmp/pt.txt" 2>"$tmp/pt.err" ||
+        { cat "$tmp/pt.err"; fail "falcoplug run -n $2 ($3)"; }
+    python3 "$SRC/tests/host/tables_compare.py" "$tmp/pt.txt" "$tmp/pt.brief" "$tmp/pt.json" >"$tmp/pt.out" ||
+        { cat "$tmp/pt.out"; fail "differs from libsinsp after $2 events of $3"; }
+}
+# curl_google.scap: execve [211], open [613], fcntl F_GETFD/F_SETFD [614,
+# 615], pipe [623], socket [650], a thread's unix connect failing [679], UDP
+# connect [752] and sendto [755], recvfrom [779], the thread's procexit [782],
+# TCP socket [789], connect in progress [797], sendto [817]
+for n in 211 576 577 578 586 611 638 701 704 728 731 738 745 765; do
+    at_point "$CAP" "$n" "$(basename "$CAP")"
+done
+echo "ok 4 threads and fds at 14 points of $(basename "$CAP") as libsinsp has them"
+if [ -z "$SYN" ] || [ ! -f "$SYN" ]; then
+    echo "skip 4b (no synthetic capture: test_convert_golden writes it)"
+    exit 0
+fi
+# every layout once: fake threads for unknown tids, clone/execve variants,
+# each fd-making syscall, uid/gid/cwd/rlimit/sid/root changes
+for n in 12 24 60 120 180 253; do
+    at_point "$SYN" "$n" synthetic
+done
+# the comparison sees a dropped fd: one thread's fds emptied
+python3 - "$tmp/pt.txt" >"$tmp/bad.txt" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    if line.startswith("  entry ") and '"tid":119,' in line:
+        e = json.loads(line[8:])
+        e["file_descriptors"]["entries"], e["file_descriptors"]["size"] = [], 0
+        line = "  entry " + json.dumps(e, separators=(",", ":")) + "\n"
+    sys.stdout.write(line)
+PY
+python3 "$SRC/tests/host/tables_compare.py" "$tmp/bad.txt" "$tmp/pt.brief" "$tmp/pt.json" >/dev/null &&
+    fail "tables_compare.py missed a dropped fd"
+echo "ok 4b threads and fds at 6 points of the synthetic capture as libsinsp has them"

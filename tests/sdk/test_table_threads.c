@@ -1,6 +1,7 @@
 /* State tables, importing side, over a real capture: the host's `threads`
- * table filled from curl_google.scap's process and fd lists (and kept up to
- * date by the session from execve/clone), read by an SDK plugin
+ * table filled from curl_google.scap's process and fd lists (through
+ * falcoplug's capture_threads_fill) and kept up to date by the session from
+ * the capture's events, read by an SDK plugin
  * (plugins/tabsdk.c) while parsing and extracting, through the host
  * library's session.
  *
@@ -29,6 +30,7 @@
 #include <cmocka.h>
 
 #include "capture_stream.h"
+#include "capture_threads.h"
 #include "sdk_test.h"
 
 static const char expected_summary[] =
@@ -61,19 +63,12 @@ static void test_import_threads(void **state) {
     falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
+    /* the process and fd lists, every field, as `falcoplug run --capture`
+     * fills them (and libsinsp reads them) */
     const falco_capture_metadata *m = falco_capture_get_metadata(r);
-    for (size_t i = 0; i < m->process_count; i++) {
-        const falco_capture_process *c = &m->processes[i];
-        falco_host_thread t = {.tid = (int64_t)c->tid, .pid = (int64_t)c->pid, .ptid = (int64_t)c->ptid,
-                               .reaper_tid = -1, .vtid = c->vtid, .vpid = c->vpid, .comm = c->comm,
-                               .exe = c->exe, .exe_path = c->exepath, .cwd = c->cwd, .uid = c->uid, .gid = c->gid};
-        assert_int_equal(falco_host_threads_add(s, &t), FALCO_OK);
-    }
-    for (size_t i = 0; i < m->fd_count; i++) {
-        const falco_capture_fd *c = &m->fds[i];
-        falco_host_fd fd = {.fd = c->fd, .type = c->type, .ino = c->ino, .name = c->name};
-        assert_int_equal(falco_host_threads_add_fd(s, (int64_t)c->tid, &fd), FALCO_OK);
-    }
+    assert_int_equal(m->process_count, 54);
+    if (capture_threads_fill(s, m) != FALCO_OK)
+        fail_msg("%s", falco_host_session_errmsg(s));
     falco_host_plugin *p = g_plugin = sdkt_load("SDKT_TABSDK");
     if (falco_host_session_init(s, p, "") != FALCO_OK)
         fail_msg("%s", falco_host_session_errmsg(s));
