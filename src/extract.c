@@ -422,6 +422,8 @@ __attribute__((noinline)) static falco_abi_rc extract_general(falco_plugin *p, f
     for (uint32_t i = 0; i < in->num_fields; i++) {
         falco_abi_extract_field *f = &in->fields[i];
         f->res_len = 0;
+        if (!f->arg_present)
+            f->arg_index = 0; /* falco_extract_arg_index reads it as it is */
         if (f->field_id >= x->nfields) {
             falco_error(p, FALCO_EINVAL, "extract: field id %u is out of range (the plugin has %u fields)",
                         f->field_id, x->nfields);
@@ -522,6 +524,8 @@ __attribute__((noinline)) static falco_abi_rc extract_checked(falco_plugin *p, c
     falco_abi_extract_field *f = in->fields;
     const falco__field_rt *rf = &x->fields_rt[f->field_id];
     unsigned m = FALCO__RT_CHECKS(rf);
+    if (!f->arg_present)
+        f->arg_index = 0; /* falco_extract_arg_index reads it as it is */
     /* The usual request of an importer first: no argument, none allowed
      * either way, no offsets (the gate saw a clean arena). */
     if (__builtin_expect(m == (FALCO__RT_TABLES | FALCO__RT_NOARG) && !f->arg_present, 1)) {

@@ -208,13 +208,16 @@ falco_rc falco__extract_u64_slow(falco_extract *x, uint64_t v);
  * for FALCO_ARG_INDEX, a non-empty key for FALCO_ARG_KEY, present when
  * required). The key is owned by the host and valid during the call; NULL
  * without an argument. Inline: read on every extraction of such a field.
- * Thread: the extractor's. */
+ * falco_extract_arg_index reads the request's index as it is: for a field
+ * that declares an argument the SDK zeroes it when none was given, so that
+ * the common case (a required index) costs one load; a field declaring
+ * FALCO_ARG_NONE gets what the host passed (0 from libsinsp). Thread: the
+ * extractor's. */
 static inline bool falco_extract_has_arg(const falco_extract *x) {
     return ((const falco__extract_head *)(const void *)x)->req->arg_present != 0;
 }
 static inline uint64_t falco_extract_arg_index(const falco_extract *x) {
-    const falco_abi_extract_field *f = ((const falco__extract_head *)(const void *)x)->req;
-    return f->arg_present ? f->arg_index : 0;
+    return ((const falco__extract_head *)(const void *)x)->req->arg_index;
 }
 static inline const char *falco_extract_arg_key(const falco_extract *x) {
     const falco_abi_extract_field *f = ((const falco__extract_head *)(const void *)x)->req;

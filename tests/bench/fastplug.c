@@ -23,6 +23,13 @@ static falco_rc f_need(falco_extract *x, const falco_event *ev) {
     return falco_extract_u64(x, falco_extract_arg_index(x) * 2);
 }
 
+/* The index as falco_extract_arg_index reads it, without has_arg: 0 when
+ * none was given, whatever the host left in the request. */
+static falco_rc f_opt(falco_extract *x, const falco_event *ev) {
+    (void)ev;
+    return falco_extract_u64(x, falco_extract_arg_index(x));
+}
+
 static falco_rc f_key(falco_extract *x, const falco_event *ev) {
     (void)ev;
     return falco_extract_str(x, falco_extract_arg_key(x));
@@ -81,6 +88,8 @@ static const falco_field fast_fields[] = {
     {.name = "f.str", .type = FALCO_FIELD_STRING, .desc = "copied string", .extract = f_str},
     {.name = "f.strn", .type = FALCO_FIELD_STRING, .desc = "copied counted string", .extract = f_strn},
     {.name = "f.list", .type = FALCO_FIELD_STRING, .is_list = true, .desc = "a, bb, ccc", .extract = f_list},
+    {.name = "f.opt", .type = FALCO_FIELD_U64, .arg = FALCO_ARG_INDEX, .desc = "the index, 0 without one",
+     .extract = f_opt},
 };
 
 static falco_rc fast_init(falco_plugin *p, void *state) {

@@ -18,7 +18,7 @@
 
 #include <falco/abi.h>
 
-enum { F_IDX, F_NEED, F_KEY, F_STR, F_STRN, F_LIST };
+enum { F_IDX, F_NEED, F_KEY, F_STR, F_STRN, F_LIST, F_OPT };
 #define NUL_INSIDE (1ull << 63)
 
 static struct {
@@ -73,7 +73,7 @@ static const falco_abi_event_input *event_of(uint64_t v) {
 /* One field, as libsinsp fills it. */
 static falco_abi_rc one(falco_abi_extract_field *f, uint32_t id, bool arg, uint64_t index, const char *key,
                         uint64_t payload) {
-    static const char *const names[] = {"f.idx", "f.need", "f.key", "f.str", "f.strn", "f.list"};
+    static const char *const names[] = {"f.idx", "f.need", "f.key", "f.str", "f.strn", "f.list", "f.opt"};
     *f = (falco_abi_extract_field){.field_id = id, .field = names[id], .arg_present = arg, .arg_index = index,
                                    .arg_key = key, .res_len = 12345};
     falco_abi_field_extract_input in = {.num_fields = 1, .fields = f};
@@ -177,6 +177,26 @@ static void test_list_values(void **state) {
     }
 }
 
+/* falco_extract_arg_index reads the request's index as it is: the SDK
+ * zeroes it when no argument was given to a field that takes one, on the
+ * single-field paths and the general one, whatever the host left there. */
+static void test_index_without_argument(void **state) {
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(u64_of(F_OPT, true, 5), 5);
+        assert_int_equal(u64_of(F_OPT, false, 77), 0);
+        assert_int_equal(u64_of(F_IDX, false, 77), 999);
+        falco_abi_extract_field f[2] = {
+            {.field_id = F_OPT, .field = "f.opt", .arg_index = 66},
+            {.field_id = F_OPT, .field = "f.opt", .arg_present = 1, .arg_index = 4},
+        };
+        falco_abi_field_extract_input in = {.num_fields = 2, .fields = f};
+        assert_int_equal(pl.extract(pl.s, event_of(1), &in), FALCO_ABI_RC_SUCCESS);
+        assert_int_equal(f[0].res.u64[0], 0);
+        assert_int_equal(f[1].res.u64[0], 4);
+    }
+}
+
 /* Several fields in one call: every value stays valid until it returns, so
  * none may share the single-field buffer. */
 static void test_several_fields(void **state) {
@@ -202,6 +222,7 @@ int main(void) {
         cmocka_unit_test(test_index_arguments), cmocka_unit_test(test_key_arguments),
         cmocka_unit_test(test_copied_strings),  cmocka_unit_test(test_nul_inside),
         cmocka_unit_test(test_list_values),     cmocka_unit_test(test_several_fields),
+        cmocka_unit_test(test_index_without_argument),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
