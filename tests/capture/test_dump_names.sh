@@ -4,9 +4,11 @@
 # evt.num and evt.type libsinsp printed for the same capture
 # (tests/data/golden/<capture>.evt_args.txt); the raw dump's generic events,
 # enters and exits, with their syscall IDs named; --type by syscall name.
-#   test_dump_names.sh <falcoplug> <tests/data dir> <scratch dir>
+# With two plugins (4th and 5th arguments), the same --type selection in
+# `run --capture` (the first alone, then with the second through --with).
+#   test_dump_names.sh <falcoplug> <tests/data dir> <scratch dir> [plugin other]
 set -u
-fp=$1; data=$2; tmp=$3/dump_names_$$
+fp=$1; data=$2; tmp=$3/dump_names_$$; plugin=${4:-}; other=${5:-}
 mkdir -p "$tmp" || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -46,4 +48,16 @@ awk '$5 != "mprotect" && $5 != "clock_gettime"' "$tmp/sel" >"$tmp/other"
 [ -s "$tmp/other" ] && fail "--type mprotect selected $(head -n 1 "$tmp/other")"
 "$fp" dump "$cap" --type open >"$tmp/sel" 2>/dev/null || fail "--type open failed"
 [ "$(wc -l <"$tmp/sel")" -eq 96 ] || fail "--type open: expected the 96 open events, got $(wc -l <"$tmp/sel")"
+
+if [ -n "$plugin" ]; then
+    for with in "" "--with $other"; do
+        # shellcheck disable=SC2086 # $with is an option and its value, or nothing
+        "$fp" run "$plugin" --capture "$cap" --type mprotect $with >"$tmp/run" 2>"$tmp/err" ||
+            fail "run --capture --type mprotect $with: $(cat "$tmp/err")"
+        [ "$(grep -c ' < mprotect ID=75(mprotect) nativeID=10$' "$tmp/run")" -eq 78 ] ||
+            fail "run --capture --type mprotect $with: expected the 78 mprotect exits, got $(grep -c . "$tmp/run") lines"
+        grep -v -e ' < mprotect ' -e '^EOF after 78 events$' "$tmp/run" >"$tmp/other"
+        [ -s "$tmp/other" ] && fail "run --type mprotect $with printed: $(head -n 1 "$tmp/other")"
+    done
+fi
 echo "ok"

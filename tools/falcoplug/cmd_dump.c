@@ -68,35 +68,10 @@ static const char *dump_render(const void *ev, size_t len, char **buf, size_t *c
     return falcoplug_clean_text(*buf);
 }
 
-/* --type NAME also selects the generic syscall events libsinsp names NAME (a
- * capture older than a syscall's own event records it as a generic one):
- * sel[FALCO_EVT_COUNT + code] marks the syscall codes so selected. */
-static bool select_type(const char *arg, bool *sel)
-{
-    bool found = falcoplug_select_event_type(arg, sel);
-    for (size_t sc = 0; *arg && sc < falco_evt_syscall_count(); sc++)
-        if (strcmp(falco_evt_syscall_name(sc), arg) == 0)
-            found = sel[FALCO_EVT_COUNT + sc] = true;
-    return found;
-}
-
-/* Whether ev, a generic syscall event, is named after a selected syscall. */
-static bool generic_selected(const void *ev, size_t len, const bool *sel)
-{
-    falco_evt_view v;
-    if (falco_evt_view_init(&v, ev, len) != FALCO_OK)
-        return false;
-    const char *name = falco_evt_type_name(&v);
-    for (size_t sc = 0; sc < falco_evt_syscall_count(); sc++)
-        if (sel[FALCO_EVT_COUNT + sc] && strcmp(falco_evt_syscall_name(sc), name) == 0)
-            return true;
-    return false;
-}
-
 int falcoplug_dump_main(int argc, char **argv)
 {
     const char *path = NULL;
-    bool *keep = calloc(FALCO_EVT_COUNT + falco_evt_syscall_count(), sizeof *keep);
+    bool *keep = calloc(FALCOPLUG_TYPE_SLOTS, sizeof *keep);
     bool filtered = false, converted = false;
     if (!keep) {
         fprintf(stderr, "falcoplug dump: out of memory\n");
@@ -115,14 +90,14 @@ int falcoplug_dump_main(int argc, char **argv)
                 free(keep);
                 return 2;
             }
-            if (!select_type(argv[++i], keep)) {
+            if (!falcoplug_select_event_type(argv[++i], keep)) {
                 fprintf(stderr, "falcoplug dump: --type %s: no such event type\n", argv[i]);
                 free(keep);
                 return 2;
             }
             filtered = true;
         } else if (strncmp(argv[i], "--type=", 7) == 0) {
-            if (!select_type(argv[i] + 7, keep)) {
+            if (!falcoplug_select_event_type(argv[i] + 7, keep)) {
                 fprintf(stderr, "falcoplug dump: %s: no such event type\n", argv[i]);
                 free(keep);
                 return 2;
@@ -174,10 +149,7 @@ int falcoplug_dump_main(int argc, char **argv)
                 continue; /* kept as a pending enter, dropped, or numbered only */
             delivered++;
         }
-        uint16_t type;
-        memcpy(&type, (const char *)ev + 20, 2);
-        bool generic = type == FALCO_PPME_GENERIC_E || type == FALCO_PPME_GENERIC_X;
-        if (filtered && (type >= FALCO_EVT_COUNT || !keep[type]) && !(generic && generic_selected(ev, len, keep)))
+        if (filtered && !falcoplug_event_selected(keep, ev, len))
             continue;
         line[0] = '\0';
         if (converted)

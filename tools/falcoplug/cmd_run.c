@@ -79,7 +79,8 @@ static void usage(FILE *out)
             "                    <evtnum> ts=<ts> <event text>[ | field=value...]\n"
             "                    with the values of the plugin's fields that have one.\n"
             "  --type N|NAME     only events of this type: a code (322), an event name (open:\n"
-            "                    enter and exit) or an enum name (SYSCALL_OPEN_X); repeatable\n"
+            "                    enter and exit), an enum name (SYSCALL_OPEN_X), or a syscall\n"
+            "                    name (mprotect: the generic events libsinsp names so); repeatable\n"
             "  -n N              stop after N events printed\n"
             "  --metrics         at the end, print the plugin's metrics (get_metrics), one a\n"
             "                    line: metric <name> <monotonic|non_monotonic> <type> <value>\n"
@@ -268,7 +269,7 @@ static int run_live(falco_host_plugin *p, const run_opts *o)
         falco_abi_event_input ei = { ev, falco_host_instance_evtnum(in), NULL };
         if (parses)
             (void)falco_host_parse(p, &ei); /* failures are logged; libsinsp ignores them */
-        if (o->filtered && (ev->type >= FALCO_EVT_COUNT || !o->keep[ev->type]))
+        if (o->filtered && !falcoplug_event_selected(o->keep, ev, ev->len))
             continue;
         n++;
         if (print_live_event(p, o, &ei) != 0 || !falcoplug_stdout_ok()) {

@@ -37,5 +37,31 @@ bool falcoplug_select_event_type(const char *arg, bool *keep)
         if (by_name || by_enum)
             found = keep[c] = true;
     }
+    size_t nsc = falco_evt_syscall_count();
+    for (size_t sc = 0; sc < nsc && sc < FALCOPLUG_SYSCALL_SLOTS; sc++)
+        if (strcmp(falco_evt_syscall_name(sc), arg) == 0)
+            found = keep[FALCO_EVT_COUNT + sc] = true;
     return found;
+}
+
+bool falcoplug_event_selected(const bool *keep, const void *ev, size_t len)
+{
+    uint16_t type;
+    if (len < 22)
+        return false;
+    memcpy(&type, (const char *)ev + 20, sizeof type);
+    if (type < FALCO_EVT_COUNT && keep[type])
+        return true;
+    if (type != FALCO_PPME_GENERIC_E && type != FALCO_PPME_GENERIC_X)
+        return false;
+    /* a generic event: selected by the syscall libsinsp names it after */
+    falco_evt_view v;
+    if (falco_evt_view_init(&v, ev, len) != FALCO_OK)
+        return false;
+    const char *name = falco_evt_type_name(&v);
+    size_t nsc = falco_evt_syscall_count();
+    for (size_t sc = 0; sc < nsc && sc < FALCOPLUG_SYSCALL_SLOTS; sc++)
+        if (keep[FALCO_EVT_COUNT + sc] && strcmp(falco_evt_syscall_name(sc), name) == 0)
+            return true;
+    return false;
 }

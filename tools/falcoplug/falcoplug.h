@@ -19,12 +19,22 @@ int falcoplug_run_main(int argc, char **argv);
 int falcoplug_bench_main(int argc, char **argv);
 int falcoplug_dump_main(int argc, char **argv);
 
-/* Marks in keep[] (FALCO_EVT_COUNT entries) the event codes that arg selects:
- * a code in decimal digits only ("322"; "0322" is 322, "0x142" and "+322"
- * are no code), an event name ("open": enter and exit) or an enum name
- * ("PPME_SYSCALL_OPEN_E" or "SYSCALL_OPEN_E"). False when it selects none
- * (a code too large included). */
+/* Entries of a --type selection: the event codes, then the syscall codes
+ * whose generic events (PPME_GENERIC_E/X) are named after them. */
+#define FALCOPLUG_SYSCALL_SLOTS 1024
+#define FALCOPLUG_TYPE_SLOTS (FALCO_EVT_COUNT + FALCOPLUG_SYSCALL_SLOTS)
+
+/* Marks in keep[] (FALCOPLUG_TYPE_SLOTS entries) what arg selects: a code
+ * in decimal digits only ("322"; "0322" is 322, "0x142" and "+322" are no
+ * code), an event name ("open": enter and exit), an enum name
+ * ("PPME_SYSCALL_OPEN_E" or "SYSCALL_OPEN_E"), or a syscall name, which
+ * also selects the generic events libsinsp names so ("mprotect"). False
+ * when it selects none (a code too large included). */
 bool falcoplug_select_event_type(const char *arg, bool *keep);
+
+/* Whether the event of len bytes at ev is selected by keep[] (see above):
+ * its code, or for a generic syscall event the syscall it is named after. */
+bool falcoplug_event_selected(const bool *keep, const void *ev, size_t len);
 
 /* True when argv holds -h or --help. */
 int falcoplug_wants_help(int argc, char **argv);

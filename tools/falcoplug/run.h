@@ -13,6 +13,8 @@
 #include <falco/event_codes.h>
 #include <falco/host.h>
 
+#include "falcoplug.h"
+
 /* A parsed -o template: literal text and field references. */
 typedef struct run_template {
     struct run_piece *pieces;
@@ -26,7 +28,7 @@ typedef struct run_opts {
     const char *write_path;  /* -w FILE, or NULL */
     unsigned long long limit; /* -n N (0: no limit) */
     bool filtered;            /* --type given: only the codes marked in keep */
-    bool keep[FALCO_EVT_COUNT];
+    bool keep[FALCOPLUG_TYPE_SLOTS]; /* falcoplug_select_event_type */
     run_template tmpl;        /* -o; count 0 without -o */
     bool metrics;             /* --metrics: print the plugin's metrics at the end */
     bool progress;            /* --progress: the source's progress on stderr */

@@ -166,7 +166,7 @@ int run_capture(falco_host_plugin *p, falco_host_session *s, const run_opts *o)
             continue; /* numbered and parsed, but libsinsp does not return it */
         if (state)
             continue; /* consumed when libsinsp opens the file: parsed, never returned */
-        if (o->filtered && (ev->type >= FALCO_EVT_COUNT || !o->keep[ev->type]))
+        if (o->filtered && !falcoplug_event_selected(o->keep, ev, ev->len))
             continue;
         n++;
         if (o->tmpl.count) {

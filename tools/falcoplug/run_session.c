@@ -326,7 +326,7 @@ static int loop(falco_host_session *s, falco_host_plugin **ps, size_t n, falco_h
         }
         if (cs && !ev->async_from && !cs->shown)
             continue; /* numbered and parsed, but libsinsp does not return it */
-        if (o->filtered && (ei->evt->type >= FALCO_EVT_COUNT || !o->keep[ei->evt->type]))
+        if (o->filtered && !falcoplug_event_selected(o->keep, ei->evt, ei->evt->len))
             continue;
         shown++;
         if (ev->async_from)
