@@ -40,10 +40,9 @@ struct xdef {
 };
 
 typedef struct xentry {
-    struct xentry *next; /* bucket chain */
+    falco__table_node node; /* first: the bucket chain and the hash (falco/table.h's inline lookup) */
     falco__xtable *x;
     falco_abi_state_data key; /* str: owned copy */
-    uint64_t hash;
     uint32_t refs;  /* host handles (atomic) */
     uint32_t pins;  /* its nested tables with entries the host holds (atomic) */
     bool in_table;
@@ -51,6 +50,12 @@ typedef struct xentry {
     size_t ndynv;
     alignas(16) unsigned char data[];
 } xentry;
+_Static_assert(offsetof(xentry, data) == FALCO__TABLE_NODE_SIZE, "the inline lookup finds the entry struct here");
+
+/* The entry a chain node (or NULL) is the head of. */
+static inline xentry *entry_of(falco__table_node *n) {
+    return (xentry *)(void *)n;
+}
 
 /* A table instance: the exported one, or one entry's nested table. The
  * lock, the counters and the vtables are the root's. */
@@ -64,8 +69,7 @@ struct falco__xtable {
      * or host) cannot free an entry the host still holds. */
     uint64_t held;
     falco_plugin *p;
-    xentry **buckets;
-    size_t nbuckets;
+    size_t nbuckets; /* a power of two; the buckets are t.buckets, t.shift */
     uint64_t count;
     /* What the host gets: add_table's input for the root, and for a nested
      * table what reading its field yields (libsinsp reads subtables of
@@ -209,11 +213,16 @@ static inline uint64_t key_bits(falco_table_type type, const falco_abi_state_dat
     }
 }
 
-/* An integer key's hash: a bijection of its bits (a multiply by an odd
- * constant, then an xorshift), so equal hashes are equal keys. */
+/* An integer key's hash: its bits times an odd constant, a bijection (equal
+ * hashes are equal keys). Buckets take the hash's top bits (Fibonacci
+ * hashing), which depend on every bit of the key and spread consecutive
+ * keys (thread ids, fds) evenly. */
 static inline uint64_t int_hash(uint64_t bits) {
-    uint64_t h = bits * 0x9e3779b97f4a7c15ull;
-    return h ^ (h >> 29);
+    return bits * FALCO__TABLE_HASH_MUL;
+}
+
+static inline size_t bucket_of(const falco__xtable *x, uint64_t h) {
+    return (size_t)(h >> x->t.shift);
 }
 
 static uint64_t key_hash(falco__xtable *x, const falco_abi_state_data *k) {
@@ -227,34 +236,37 @@ static uint64_t key_hash(falco__xtable *x, const falco_abi_state_data *k) {
 }
 
 static bool key_eq(falco__xtable *x, const xentry *e, const falco_abi_state_data *k, uint64_t h) {
-    if (e->hash != h)
+    if (e->node.hash != h)
         return false;
     if (x->t.key_type == FALCO_TABLE_STRING)
         return strcmp(e->key.str, k->str) == 0;
     return key_bits(x->t.key_type, &e->key) == key_bits(x->t.key_type, k);
 }
 
-static xentry **find_slot(falco__xtable *x, const falco_abi_state_data *k, uint64_t h) {
-    xentry **pp = &x->buckets[h & (x->nbuckets - 1)];
-    while (*pp && !key_eq(x, *pp, k, h))
+/* The link that points to k's entry (NULL at the end of its chain). */
+static falco__table_node **find_slot(falco__xtable *x, const falco_abi_state_data *k, uint64_t h) {
+    falco__table_node **pp = &x->t.buckets[bucket_of(x, h)];
+    while (*pp && !key_eq(x, entry_of(*pp), k, h))
         pp = &(*pp)->next;
     return pp;
 }
 
 static void grow(falco__xtable *x) {
     size_t n = x->nbuckets * 2;
-    xentry **b = calloc(n, sizeof *b);
+    falco__table_node **b = calloc(n, sizeof *b);
     if (!b)
         return; /* longer chains, still correct */
+    unsigned shift = x->t.shift - 1;
     for (size_t i = 0; i < x->nbuckets; i++)
-        for (xentry *e = x->buckets[i], *next; e; e = next) {
+        for (falco__table_node *e = x->t.buckets[i], *next; e; e = next) {
             next = e->next;
-            e->next = b[e->hash & (n - 1)];
-            b[e->hash & (n - 1)] = e;
+            e->next = b[e->hash >> shift];
+            b[e->hash >> shift] = e;
         }
-    free(x->buckets);
-    x->buckets = b;
+    free(x->t.buckets);
+    x->t.buckets = b;
     x->nbuckets = n;
+    x->t.shift = shift;
 }
 
 static falco__xtable *inst_new(xdef *def, falco__xtable *root, falco_plugin *p);
@@ -311,10 +323,10 @@ static bool entry_unheld(xentry *e) {
 
 /* Unlinks *pp; frees it unless the host still holds it or an entry of its
  * nested tables. */
-static void unlink_entry(xentry **pp) {
-    xentry *e = *pp;
-    *pp = e->next;
-    e->next = NULL;
+static void unlink_entry(falco__table_node **pp) {
+    xentry *e = entry_of(*pp);
+    *pp = e->node.next;
+    e->node.next = NULL;
     e->in_table = false;
     e->x->count--;
     if (entry_unheld(e))
@@ -357,12 +369,12 @@ static bool insert(falco__xtable *x, const falco_abi_state_data *k, xentry *e) {
     } else {
         e->key = *k;
     }
-    e->hash = key_hash(x, k);
-    xentry **pp = find_slot(x, k, e->hash);
+    e->node.hash = key_hash(x, k);
+    falco__table_node **pp = find_slot(x, k, e->node.hash);
     if (*pp)
         unlink_entry(pp);
-    e->next = x->buckets[e->hash & (x->nbuckets - 1)];
-    x->buckets[e->hash & (x->nbuckets - 1)] = e;
+    e->node.next = x->t.buckets[bucket_of(x, e->node.hash)];
+    x->t.buckets[bucket_of(x, e->node.hash)] = &e->node;
     e->in_table = true;
     if (++x->count > x->nbuckets)
         grow(x);
@@ -410,7 +422,7 @@ static falco_abi_table_entry_t *v_get(falco_abi_table_t *t, const falco_abi_stat
         return NULL;
     }
     rd(x);
-    xentry *e = *find_slot(x, key, key_hash(x, key));
+    xentry *e = entry_of(*find_slot(x, key, key_hash(x, key)));
     if (e) {
         __atomic_add_fetch(&e->refs, 1, __ATOMIC_ACQ_REL);
         __atomic_add_fetch(&x->root->host_held, 1, __ATOMIC_ACQ_REL);
@@ -555,8 +567,8 @@ static falco_abi_bool v_iterate(falco_abi_table_t *t, falco_abi_table_iterator_f
     __atomic_add_fetch(&x->root->iterating, 1, __ATOMIC_ACQ_REL);
     falco_abi_bool all = 1;
     for (size_t i = 0; i < x->nbuckets && all; i++)
-        for (xentry *e = x->buckets[i]; e; e = e->next)
-            if (!it(s, e)) {
+        for (falco__table_node *e = x->t.buckets[i]; e; e = e->next)
+            if (!it(s, entry_of(e))) {
                 all = 0;
                 break;
             }
@@ -581,8 +593,8 @@ static falco_abi_rc v_clear(falco_abi_table_t *t) {
         return FALCO_ABI_RC_FAILURE;
     wr(x);
     for (size_t i = 0; i < x->nbuckets; i++)
-        while (x->buckets[i])
-            unlink_entry(&x->buckets[i]);
+        while (x->t.buckets[i])
+            unlink_entry(&x->t.buckets[i]);
     un(x);
     return FALCO_ABI_RC_SUCCESS;
 }
@@ -596,7 +608,7 @@ static falco_abi_rc v_erase(falco_abi_table_t *t, const falco_abi_state_data *ke
     if (!not_iterating(x, "erase_table_entry"))
         return FALCO_ABI_RC_FAILURE;
     wr(x);
-    xentry **pp = find_slot(x, key, key_hash(x, key));
+    falco__table_node **pp = find_slot(x, key, key_hash(x, key));
     bool found = *pp != NULL;
     if (found)
         unlink_entry(pp);
@@ -905,15 +917,15 @@ static xdef *def_new(const falco_table_export *decl, const char *name) {
 static void inst_free(falco__xtable *x) {
     if (!x)
         return;
-    if (x->buckets) {
+    if (x->t.buckets) {
         for (size_t i = 0; i < x->nbuckets; i++)
-            while (x->buckets[i]) {
-                xentry *e = x->buckets[i];
-                x->buckets[i] = e->next;
+            while (x->t.buckets[i]) {
+                xentry *e = entry_of(x->t.buckets[i]);
+                x->t.buckets[i] = e->node.next;
                 entry_free(e); /* handles the host still holds die with the plugin */
             }
     }
-    free(x->buckets);
+    free(x->t.buckets);
     free(x);
 }
 
@@ -929,7 +941,8 @@ static falco__xtable *inst_new(xdef *def, falco__xtable *root, falco_plugin *p) 
     x->root = root ? root : x;
     x->p = p;
     x->nbuckets = 16;
-    if (!(x->buckets = calloc(x->nbuckets, sizeof *x->buckets))) {
+    x->t.shift = 64 - 4; /* log2(16) */
+    if (!(x->t.buckets = calloc(x->nbuckets, sizeof *x->t.buckets))) {
         free(x);
         return NULL;
     }
@@ -1023,29 +1036,21 @@ static bool owner_key_ok(falco__xtable *x, falco_table_key key) {
     return x && key.type == x->t.key_type && (key.type != FALCO_TABLE_STRING || key.v.str);
 }
 
-void *falco_table_lookup(falco_table *t, falco_table_key key) {
+/* falco_table_lookup (inline in falco/table.h) for what its fast path does
+ * not take: another table, key type, or a key not of 64 bits. */
+void *falco__table_lookup_slow(falco_table *t, falco_table_key key) {
     falco__xtable *x = owned(t);
-    if (__builtin_expect(!owner_key_ok(x, key), 0))
+    if (!owner_key_ok(x, key))
         return NULL;
-    if (__builtin_expect(key.type == FALCO_TABLE_STRING, 0)) {
-        xentry *e = *find_slot(x, &key.v, key_hash(x, &key.v));
-        return e ? e->data : NULL;
-    }
-    /* Integer keys (int_hash is a bijection): one compare per entry of the
-     * chain, and the 64-bit keys' bits without key_bits' switch. */
-    uint64_t h = int_hash(key.type == FALCO_TABLE_U64 || key.type == FALCO_TABLE_I64 ? key.v.u64
-                                                                                     : key_bits(key.type, &key.v));
-    for (xentry *e = x->buckets[h & (x->nbuckets - 1)]; e; e = e->next)
-        if (e->hash == h)
-            return e->data;
-    return NULL;
+    xentry *e = entry_of(*find_slot(x, &key.v, key_hash(x, &key.v)));
+    return e ? e->data : NULL;
 }
 
 void *falco_table_emplace(falco_table *t, falco_table_key key) {
     falco__xtable *x = owned(t);
     if (!owner_key_ok(x, key))
         return NULL;
-    xentry *e = *find_slot(x, &key.v, key_hash(x, &key.v));
+    xentry *e = entry_of(*find_slot(x, &key.v, key_hash(x, &key.v)));
     if (e)
         return e->data;
     if (!(e = entry_new(x)))
@@ -1061,7 +1066,7 @@ falco_rc falco_table_remove(falco_table *t, falco_table_key key) {
     falco__xtable *x = owned(t);
     if (!owner_key_ok(x, key))
         return FALCO_ETYPE;
-    xentry **pp = find_slot(x, &key.v, key_hash(x, &key.v));
+    falco__table_node **pp = find_slot(x, &key.v, key_hash(x, &key.v));
     if (!*pp)
         return FALCO_ENOTFOUND;
     unlink_entry(pp);

@@ -321,6 +321,8 @@ static falco_rc resolve_imports(falco_plugin *p, const falco_abi_init_tables_inp
         h->def = ti;
         h->call = &ts->call;
         h->owner = p;
+        h->buckets = falco__table_no_buckets;
+        h->shift = 63;
         set_slot(p, ti->slot, h);
         FALCO_TRY(resolve_fields(p, in, t, ti, ti->name, ti->fields));
     }
@@ -348,10 +350,15 @@ static falco_rc tables_attach(falco_plugin *p, const falco_abi_init_tables_input
     return resolve_imports(p, in);
 }
 
+/* Entries still held, or released more than once (held below 0: the fast
+ * paths count without a test). */
 static void leak_note(falco_plugin *p, const char *when, bool to_host) {
     char msg[256];
-    snprintf(msg, sizeof msg, "tables: %llu table entries not released %s", (unsigned long long)p->tables->call.held,
-             when);
+    int64_t held = p->tables->call.held;
+    if (held > 0)
+        snprintf(msg, sizeof msg, "tables: %lld table entries not released %s", (long long)held, when);
+    else
+        snprintf(msg, sizeof msg, "tables: %lld more table entries released than got %s", -(long long)held, when);
     if (to_host && p->log_fn)
         p->log_fn(p->owner, p->decl->name, msg, FALCO_ABI_LOG_WARNING);
     else
@@ -500,26 +507,24 @@ falco_table_type falco_table_key_type(const falco_table *t) {
 /* Never written: the inline paths stop at reader != valid_reader. */
 static const falco_abi_table_reader_vtable_ext no_grant_reader;
 falco__table_call falco__table_no_grant = {.valid_reader = &no_grant_reader};
+/* Never written: the owner's inline lookup on a handle that is not an
+ * exported table walks one of these empty chains. */
+falco__table_node *falco__table_no_buckets[2];
 
-falco_rc falco__table_no_entry(falco_plugin *p, const falco_table *t, falco_table_entry **out) {
-    *out = NULL;
+falco_rc falco__table_no_entry(falco_plugin *p, const falco_table *t) {
+    p->tables->call.held--; /* counted before the host's answer */
     return falco_error(p, FALCO_ENOTFOUND, "table '%s': no entry for this key", t->name);
 }
 
-falco_rc falco__table_get_entry_slow(falco_plugin *p, falco_table *t, falco_table_key key,
-                                     falco_table_entry **out) {
-    falco_rc rc = FALCO_OK;
-    *out = NULL;
-    const falco__table_call *c = access_check(p, t, NULL, false, "get_entry", &rc);
-    if (!c)
-        return rc;
-    FALCO_TRY(key_check(p, t, key, "get_entry"));
-    falco_abi_table_entry_t *e = c->reader->get_table_entry(t->abi, &key.v);
-    if (!e)
-        return falco__table_no_entry(p, t, out);
+falco__table_got falco__table_get_entry_slow(falco_plugin *p, falco_table *t, falco_table_key key) {
+    falco__table_got g = {FALCO_OK, NULL};
+    const falco__table_call *c = access_check(p, t, NULL, false, "get_entry", &g.rc);
+    if (!c || (g.rc = key_check(p, t, key, "get_entry")) != FALCO_OK)
+        return g;
     p->tables->call.held++;
-    *out = e;
-    return FALCO_OK;
+    if (!(g.e = c->reader->get_table_entry(t->abi, &key.v)))
+        g.rc = falco__table_no_entry(p, t);
+    return g;
 }
 
 void falco__table_release_slow(falco_plugin *p, falco_table *t, falco_table_entry *e) {
@@ -528,12 +533,11 @@ void falco__table_release_slow(falco_plugin *p, falco_table *t, falco_table_entr
     if (!c || !e)
         return;
     c->reader->release_table_entry(t->abi, e);
-    if (p->tables->call.held)
-        p->tables->call.held--;
+    p->tables->call.held--;
 }
 
 uint64_t falco_table_entries_held(const falco_plugin *p) {
-    return p && p->tables ? p->tables->call.held : 0;
+    return p && p->tables && p->tables->call.held > 0 ? (uint64_t)p->tables->call.held : 0;
 }
 
 falco_rc falco__table_read_failed(falco_plugin *p, const falco_table *t, const falco_table_field *f) {
@@ -557,14 +561,12 @@ static falco_rc read_raw(falco_plugin *p, falco_table *t, falco_table_entry *e, 
     return FALCO_OK;
 }
 
-/* The scalar reads' slow path: the union's members all start at offset 0. */
-falco_rc falco__table_read_slow(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
-                                falco_table_type type, void *out, size_t size) {
-    falco_abi_state_data v = {0};
-    falco_rc rc = read_raw(p, t, e, f, type, &v);
-    if (rc == FALCO_OK)
-        memcpy(out, &v, size);
-    return rc;
+/* The scalar reads' slow path. */
+falco__table_value falco__table_read_slow(falco_plugin *p, falco_table *t, falco_table_entry *e,
+                                          const falco_table_field *f, falco_table_type type) {
+    falco__table_value r = {FALCO_OK, {0}};
+    r.rc = read_raw(p, t, e, f, type, &r.v);
+    return r;
 }
 
 static falco_rc write_raw(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
@@ -635,13 +637,9 @@ falco_rc falco_table_read_table(falco_plugin *p, falco_table *t, falco_table_ent
     falco_table *n = falco_plugin_scratch(p, sizeof *n);
     if (!n)
         return falco_error(p, FALCO_ENOMEM, "table '%s': out of memory", t->name);
-    n->kind = FALCO__TK_NESTED;
-    n->name = f->decl->name;
-    n->key_type = f->decl->key_type;
-    n->abi = v.table;
-    n->def = f->decl;
-    n->call = &p->tables->call;
-    n->owner = p;
+    *n = (falco_table){.kind = FALCO__TK_NESTED, .name = f->decl->name, .key_type = f->decl->key_type,
+                       .abi = v.table, .def = f->decl, .call = &p->tables->call, .owner = p,
+                       .buckets = falco__table_no_buckets, .shift = 63};
     *out = n;
     return FALCO_OK;
 }
@@ -700,8 +698,7 @@ void falco_table_destroy_entry(falco_plugin *p, falco_table *t, falco_table_entr
     if (!c || !e)
         return;
     c->writer->destroy_table_entry(t->abi, e);
-    if (p->tables->call.held)
-        p->tables->call.held--;
+    p->tables->call.held--;
 }
 
 falco_rc falco_table_add_entry(falco_plugin *p, falco_table *t, falco_table_key key, falco_table_entry *e,
@@ -715,8 +712,7 @@ falco_rc falco_table_add_entry(falco_plugin *p, falco_table *t, falco_table_key 
     if (!e)
         return falco_error(p, FALCO_EINVAL, "table '%s': add_entry with no entry", t->name);
     /* the created entry is the host's now, whatever the outcome */
-    if (p->tables->call.held)
-        p->tables->call.held--;
+    p->tables->call.held--;
     if (!(*out = c->writer->add_table_entry(t->abi, &key.v, e)))
         return falco_error_owner(p, FALCO_ERROR, "table '%s': add_entry failed", t->name);
     p->tables->call.held++;

@@ -35,8 +35,8 @@
  * A write in a read-only phase returns FALCO_EMISUSE with a message naming
  * the table and field; outside any host call every access returns
  * FALCO_EMISUSE. Entries are counted until released, per plugin state;
- * leaks are logged at destroy (and at the end of each call in SDK builds
- * without NDEBUG).
+ * leaks, and releases of more entries than were got, are logged at destroy
+ * (and at the end of each call in SDK builds without NDEBUG).
  *
  * Export: declare a table whose entries are the author's own struct; the
  * SDK builds every vtable the host checks and registers it with add_table at
@@ -246,12 +246,25 @@ typedef struct falco__table_call { /* a plugin state's grant of the current host
     const falco_abi_table_reader_vtable_ext *reader; /* NULL outside host calls */
     const falco_abi_table_writer_vtable_ext *writer;
     int phase;                                       /* the SDK's FALCO__TPHASE_* */
-    uint64_t held;                                   /* entries got and not released */
+    /* Entries got minus entries released: one add or subtract on the fast
+     * paths; below 0 when the plugin released more than it got (reported
+     * at destroy, as a leak is). */
+    int64_t held;
     /* The last reader found whole (never NULL): reader == valid_reader is
      * "inside a host call whose reader was checked". */
     const falco_abi_table_reader_vtable_ext *valid_reader;
     const falco_abi_table_writer_vtable_ext *valid_writer;
 } falco__table_call;
+/* An exported table's entry, as the owner's inline lookup walks it: the
+ * bucket chain, the key's hash (integer keys: the key's bits times
+ * FALCO__TABLE_HASH_MUL, a bijection), and FALCO__TABLE_NODE_SIZE bytes
+ * from its start the author's entry struct. */
+typedef struct falco__table_node {
+    struct falco__table_node *next;
+    uint64_t hash;
+} falco__table_node;
+#define FALCO__TABLE_NODE_SIZE 64
+#define FALCO__TABLE_HASH_MUL 0x9e3779b97f4a7c15ull
 struct falco_table {
     int kind;                  /* the SDK's FALCO__TK_* */
     const char *name;          /* for messages */
@@ -260,7 +273,14 @@ struct falco_table {
     const void *def;           /* identity its fields carry: the declaration entry */
     falco__table_call *call;   /* the owner's grant (imported, nested); exported: falco__table_no_grant */
     const falco_plugin *owner; /* the plugin state it was imported for */
+    /* The buckets of an exported table, a power of two of them; a hash's
+     * bucket is its top bits (hash >> shift). Other handles have
+     * falco__table_no_buckets (two empty chains, shift 63): a lookup there
+     * finds nothing without a test of its own. */
+    falco__table_node **buckets;
+    unsigned shift;
 };
+extern falco__table_node *falco__table_no_buckets[2];
 struct falco_table_field {
     const falco_table_field_import *decl;
     const void *table_def; /* the def of the table it belongs to */
@@ -282,15 +302,27 @@ static inline falco__table_call *falco__table_readable(const falco_plugin *p, co
     return (falco__table_call *)0;
 }
 /* The checked, out-of-line halves of the inline functions below (thread
- * and ownership rules as theirs). get_entry_slow does it all; no_entry
- * records "no entry" and returns FALCO_ENOTFOUND (*out NULL); release_slow
- * does it all; read_slow reads size bytes of the value into out after
- * every check; read_failed records the host's failure. */
-falco_rc falco__table_get_entry_slow(falco_plugin *p, falco_table *t, falco_table_key key, falco_table_entry **out);
-falco_rc falco__table_no_entry(falco_plugin *p, const falco_table *t, falco_table_entry **out);
+ * and ownership rules as theirs). get_entry_slow does it all and returns
+ * the code and the entry (NULL unless FALCO_OK); no_entry records "no
+ * entry", takes back the count the inline get_entry made before asking the
+ * host, and returns FALCO_ENOTFOUND; release_slow does it all; read_slow
+ * returns the code and, when FALCO_OK, the value, after every check;
+ * read_failed records the host's failure. The results come back in
+ * registers (two words), so that the caller's out variables never have
+ * their address taken and stay in registers. */
+typedef struct falco__table_got {
+    falco_rc rc;
+    falco_table_entry *e;
+} falco__table_got;
+typedef struct falco__table_value {
+    falco_rc rc;
+    falco_abi_state_data v;
+} falco__table_value;
+falco__table_got falco__table_get_entry_slow(falco_plugin *p, falco_table *t, falco_table_key key);
+falco_rc falco__table_no_entry(falco_plugin *p, const falco_table *t);
 void falco__table_release_slow(falco_plugin *p, falco_table *t, falco_table_entry *e);
-falco_rc falco__table_read_slow(falco_plugin *p, falco_table *t, falco_table_entry *e, const falco_table_field *f,
-                                falco_table_type type, void *out, size_t size);
+falco__table_value falco__table_read_slow(falco_plugin *p, falco_table *t, falco_table_entry *e,
+                                          const falco_table_field *f, falco_table_type type);
 falco_rc falco__table_read_failed(falco_plugin *p, const falco_table *t, const falco_table_field *f);
 
 /* Looks up key; on FALCO_OK *out is an entry the caller must release with
@@ -300,13 +332,17 @@ falco_rc falco__table_read_failed(falco_plugin *p, const falco_table *t, const f
 static inline falco_rc falco_table_get_entry(falco_plugin *p, falco_table *t, falco_table_key key,
                                              falco_table_entry **out) {
     falco__table_call *c = falco__table_readable(p, t);
-    if (__builtin_expect(c == 0 || key.type != t->key_type || (key.type == FALCO_TABLE_STRING && !key.v.str), 0))
-        return falco__table_get_entry_slow(p, t, key, out);
-    falco_table_entry *e = c->reader->get_table_entry(t->abi, &key.v);
-    if (__builtin_expect(e == 0, 0))
-        return falco__table_no_entry(p, t, out);
-    c->held++;
+    if (__builtin_expect(c == 0 || key.type != t->key_type || (key.type == FALCO_TABLE_STRING && !key.v.str), 0)) {
+        falco__table_got g = falco__table_get_entry_slow(p, t, key);
+        *out = g.e;
+        return g.rc;
+    }
+    falco_abi_state_data k = key.v; /* the value alone goes to memory, for the host's pointer */
+    c->held++; /* before the call, so that c is not kept across it; no_entry takes it back */
+    falco_table_entry *e = c->reader->get_table_entry(t->abi, &k);
     *out = e;
+    if (__builtin_expect(e == 0, 0))
+        return falco__table_no_entry(p, t);
     return FALCO_OK;
 }
 /* Releases an entry got from falco_table_get_entry/falco_table_add_entry
@@ -317,17 +353,18 @@ static inline void falco_table_release(falco_plugin *p, falco_table *t, falco_ta
         falco__table_release_slow(p, t, e);
         return;
     }
+    c->held--; /* before the call, so that c is not kept across it */
     c->reader->release_table_entry(t->abi, e);
-    if (c->held)
-        c->held--;
 }
-/* Entries of this plugin state not released yet (all its tables). */
+/* Entries of this plugin state not released yet (all its tables); 0 also
+ * when it released more than it got (destroy reports that). */
 uint64_t falco_table_entries_held(const falco_plugin *p);
 
-/* Reads field f of entry e. Strings stay owned by the table: valid until
- * the entry is released or written. A TABLE field yields the nested table
- * of that entry (its fields are the nested imports' handles), valid until
- * the end of the call. */
+/* Reads field f of entry e (the scalar reads set *out to 0 when they
+ * fail). Strings stay owned by the table: valid until the entry is
+ * released or written. A TABLE field yields the nested table of that entry
+ * (its fields are the nested imports' handles), valid until the end of the
+ * call. */
 #define FALCO__TABLE_SCALARS(X)                      \
     X(i8, int8_t, FALCO_TABLE_I8, s8)                \
     X(i16, int16_t, FALCO_TABLE_I16, s16)            \
@@ -344,11 +381,16 @@ uint64_t falco_table_entries_held(const falco_plugin *p);
                                                   const falco_table_field *f, ctype *out) {                   \
         falco__table_call *c = falco__table_readable(p, t);                                                   \
         if (__builtin_expect(c == 0 || f == 0 || e == 0 || f->type != (int)(ttype) || f->table_def != t->def, \
-                             0))                                                                              \
-            return falco__table_read_slow(p, t, e, f, ttype, out, sizeof *out);                               \
+                             0)) {                                                                            \
+            falco__table_value r = falco__table_read_slow(p, t, e, f, ttype);                                 \
+            *out = r.v.member; /* 0 unless FALCO_OK */                                                        \
+            return r.rc;                                                                                      \
+        }                                                                                                     \
         falco_abi_state_data v;                                                                               \
-        if (__builtin_expect(c->reader->read_entry_field(t->abi, e, f->abi, &v) != FALCO_ABI_RC_SUCCESS, 0))  \
+        if (__builtin_expect(c->reader->read_entry_field(t->abi, e, f->abi, &v) != FALCO_ABI_RC_SUCCESS, 0)) { \
+            *out = 0;                                                                                         \
             return falco__table_read_failed(p, t, f);                                                         \
+        }                                                                                                     \
         *out = v.member;                                                                                      \
         return FALCO_OK;                                                                                      \
     }                                                                                                         \
@@ -403,9 +445,22 @@ const falco_abi_table_reader_vtable_ext *falco_extract_table_reader(const falco_
 /* The exported table named name of p, or NULL. Valid until destroy. */
 falco_table *falco_table_find(falco_plugin *p, const char *name);
 
-/* The author's entry struct under key, or NULL (no entry, or a key of
- * another type). Valid until the entry is removed. */
-void *falco_table_lookup(falco_table *t, falco_table_key key);
+/* The author's entry struct under key, or NULL (no entry, a key of
+ * another type, or t not an exported table). Valid until the entry is
+ * removed. Inline for 64-bit integer keys: a few compares and the walk of
+ * one bucket's chain. */
+void *falco__table_lookup_slow(falco_table *t, falco_table_key key);
+static inline void *falco_table_lookup(falco_table *t, falco_table_key key) {
+    if (__builtin_expect(t == 0 || key.type != t->key_type ||
+                             (key.type != FALCO_TABLE_I64 && key.type != FALCO_TABLE_U64),
+                         0))
+        return falco__table_lookup_slow(t, key);
+    uint64_t h = key.v.u64 * FALCO__TABLE_HASH_MUL;
+    for (falco__table_node *n = t->buckets[h >> t->shift]; n; n = n->next)
+        if (n->hash == h)
+            return (char *)n + FALCO__TABLE_NODE_SIZE;
+    return 0;
+}
 /* The entry under key, created zeroed when missing; NULL when out of
  * memory or key has another type. */
 void *falco_table_emplace(falco_table *t, falco_table_key key);

@@ -51,9 +51,13 @@ check dummy_next_batch_64 58
 # fields (a table read through the API, an owner's lookup), which the driver
 # calls equally often. Bounded: sdk-raw, what the SDK adds per call (the
 # host's costs count in both). Measured (gcc 12 RelWithDebInfo/Release):
-# sdk-raw 68/68 (sdk 267, raw 198; Release 233, 164), bound 76. Before the importers'
-# fast path, the one-compare reads inline and the integer-key lookup:
-# sdk-raw 296 (sdk 495).
+# sdk-raw 53.1/53.1 (sdk 251.5, raw 198.4; Release 217.5, 164.4), bound 59.
+# Per field (RelWithDebInfo): the read through the API 397 (raw 311), the
+# owner's lookup 107 (raw 87). Before the inline owner's lookup over
+# Fibonacci-hashed buckets, the one-instruction entry count and the slow
+# paths' results in registers: sdk-raw 67.8 (the read 403, the lookup 130);
+# before the importers' fast path, the one-compare reads inline and the
+# integer-key lookup: sdk-raw 296 (sdk 495).
 tables=$2/bench/bench_tables
 if [ -x "$tables" ]; then
     cg=$(mktemp)
@@ -96,8 +100,8 @@ if [ -x "$tables" ]; then
     else
         echo "$line"
         diff=$(echo "$line" | sed -n 's/.* sdk-raw=\([0-9.-]*\).*/\1/p')
-        if ! awk -v d="$diff" 'BEGIN { exit !(d != "" && d <= 76) }'; then
-            echo "FAIL: table_read_mean: the SDK adds $diff instructions per call to the raw plugin's, bound 76"
+        if ! awk -v d="$diff" 'BEGIN { exit !(d != "" && d <= 59) }'; then
+            echo "FAIL: table_read_mean: the SDK adds $diff instructions per call to the raw plugin's, bound 59"
             status=1
         fi
     fi
