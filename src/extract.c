@@ -89,14 +89,6 @@ const char *falco__extract_get_fields(const falco_plugin_decl *d) {
     return rt && rt->fields_json ? rt->fields_json : "[]";
 }
 
-falco_plugin *falco_extract_plugin(const falco_extract *x) {
-    return x->p;
-}
-
-void *falco_extract_state(const falco_extract *x) {
-    return x->p->state;
-}
-
 const falco_field *falco_extract_field(const falco_extract *x) {
     return &x->fields[x->head.req->field_id];
 }
@@ -463,9 +455,9 @@ __attribute__((noinline)) static falco_abi_rc extract_slow(falco_plugin *p, cons
         return extract_general(p, x, evt, in);
     /* State tables (table_import.c): the call's reader, granted for the
      * call (single fields of importers: extract_checked). */
-    falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
+    falco__tables_enter_ro(p, in->table_reader_ext);
     falco_abi_rc rc = extract_general(p, x, evt, in);
-    falco__tables_leave(p);
+    falco__tables_leave_ro(p);
     return rc;
 }
 
@@ -529,9 +521,9 @@ __attribute__((noinline)) static falco_abi_rc extract_checked(falco_plugin *p, c
     /* The usual request of an importer first: no argument, none allowed
      * either way, no offsets (the gate saw a clean arena). */
     if (__builtin_expect(m == (FALCO__RT_TABLES | FALCO__RT_NOARG) && !f->arg_present, 1)) {
-        falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
+        falco__tables_enter_ro(p, in->table_reader_ext);
         falco_abi_rc rc = extract_one(p, x, evt, f, rf);
-        falco__tables_leave(p);
+        falco__tables_leave_ro(p);
         return rc;
     }
     if (!fast_args_ok(x, f, in, m))
@@ -539,9 +531,9 @@ __attribute__((noinline)) static falco_abi_rc extract_checked(falco_plugin *p, c
     if (!(m & FALCO__RT_TABLES))
         return extract_one(p, x, evt, f, rf);
     /* The call's read-only grant around the extractor (as extract_slow). */
-    falco__tables_enter(p, in->table_reader_ext, NULL, FALCO__TPHASE_RO);
+    falco__tables_enter_ro(p, in->table_reader_ext);
     falco_abi_rc rc = extract_one(p, x, evt, f, rf);
-    falco__tables_leave(p);
+    falco__tables_leave_ro(p);
     return rc;
 }
 

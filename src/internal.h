@@ -194,6 +194,23 @@ static inline void falco__tables_enter(falco_plugin *p, const falco_abi_table_re
     c->writer = w;
     c->phase = phase;
 }
+/* An extraction's read-only grant and its end: the reader and the phase
+ * only (writes are refused in the read-only phase before the writer is
+ * looked at, and outside host calls before anything is). */
+static inline void falco__tables_enter_ro(falco_plugin *p, const falco_abi_table_reader_vtable_ext *r) {
+    falco__table_call *c = (falco__table_call *)(void *)p->tables;
+    c->reader = r;
+    c->phase = FALCO__TPHASE_RO;
+}
+static inline void falco__tables_leave_ro(falco_plugin *p) {
+    falco__table_call *c = (falco__table_call *)(void *)p->tables;
+    c->reader = NULL;
+    c->phase = FALCO__TPHASE_NONE;
+#ifndef NDEBUG
+    if (c->held)
+        falco__tables_hooks_of(p->decl)->end_call(p);
+#endif
+}
 /* Ends the call's access (and checks for unreleased entries); only when
  * p->tables is set. A reader of NULL is what tells table calls that no host
  * call grants access (their one compare, table_import.c). */

@@ -29,7 +29,7 @@ falco_rc falco_plugin_set_state(falco_plugin *p, void *state) {
     if (p->state_from_sdk)
         return falco_error(p, FALCO_EMISUSE,
                            "falco_plugin_set_state: the SDK owns the state (.state_size is set)");
-    p->state = state;
+    p->state = p->extract.head.state = state;
     return FALCO_OK;
 }
 
@@ -154,7 +154,7 @@ falco_abi_plugin_t *falco__base_init(const falco_plugin_decl *d, const falco_abi
         p->log_fn = in->log_fn;
     falco_rc r = decode_config(p, in->config, &p->config, &p->config_str);
     if (r == FALCO_OK && d->state_size) {
-        p->state = calloc(1, d->state_size);
+        p->state = p->extract.head.state = calloc(1, d->state_size);
         p->state_from_sdk = true;
         if (!p->state)
             r = falco_error(p, FALCO_ENOMEM, "plugin init: out of memory for the state (%zu bytes)",

@@ -134,9 +134,10 @@ typedef struct falco_extract_decl {
  * Inside an extractor
  * ------------------------------------------------------------------------- */
 
-/* The plugin state, and the author's state (falco_plugin_state). */
-falco_plugin *falco_extract_plugin(const falco_extract *x);
-void *falco_extract_state(const falco_extract *x);
+/* The plugin state, and the author's state (falco_plugin_state): inline,
+ * below (struct falco__extract_head). */
+static inline falco_plugin *falco_extract_plugin(const falco_extract *x);
+static inline void *falco_extract_state(const falco_extract *x);
 
 /* The field being extracted, its index in the table and its .data. */
 const falco_field *falco_extract_field(const falco_extract *x);
@@ -194,7 +195,16 @@ typedef struct falco__extract_head {
     } first;                      /* storage of the first value when `single` */
     falco_abi_extract_field *req; /* the host's request: res and res_len are written here */
     falco__extract_state st;      /* written whole (one store) at each field's start */
+    void *state;                  /* the author's state (falco_extract_state) */
 } falco__extract_head;
+/* The extraction handle is the plugin state's first member (so its address
+ * is the plugin state's), and starts with the head. */
+static inline falco_plugin *falco_extract_plugin(const falco_extract *x) {
+    return (falco_plugin *)(void *)x;
+}
+static inline void *falco_extract_state(const falco_extract *x) {
+    return ((const falco__extract_head *)(const void *)x)->state;
+}
 
 #define FALCO__KIND_U64 1
 #define FALCO__KIND_STR 2
