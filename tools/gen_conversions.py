@@ -15,13 +15,13 @@ byte for byte (test_convert_table checks). See conversions.tsv for the format.
 Stdlib only.
 """
 
-import argparse
 import os
 import sys
 
 sys.dont_write_bytecode = True  # importing the sibling must not leave __pycache__ in tools/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_event_table import REPO, TableError, parse_tsv  # noqa: E402
+from gen_common import TableError, run, tsv_rows  # noqa: E402
+from gen_event_table import parse_tsv  # noqa: E402
 
 ACTIONS = {"pass": "PASS", "store": "STORE", "store_pass": "STORE_PASS", "add": "ADD",
            "change": "CHANGE"}
@@ -52,61 +52,55 @@ def parse_instr(tok, where):
 def parse_rules(path, events):
     by_enum = {e["enum"]: e for e in events}
     rules, seen = [], set()
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            where = f"{path}:{lineno}"
-            cols = line.split("\t")
-            if len(cols) < 4:
-                raise TableError(f"{where}: expected enum, nparams, action, target")
-            enum, nparams, action, target = cols[:4]
-            if enum not in by_enum:
-                raise TableError(f"{where}: unknown event {enum}")
-            ev = by_enum[enum]
-            if "EF_CONVERTER_MANAGED" not in ev["flags"]:
-                raise TableError(f"{where}: {enum} is not EF_CONVERTER_MANAGED in the event table")
-            n = int(nparams)
-            if n > len(ev["params"]):
-                raise TableError(f"{where}: {enum} has {len(ev['params'])} params, not {n}")
-            if (ev["code"] % 2 and n == len(ev["params"]) and "EF_OLD_VERSION" not in ev["flags"]):
-                raise TableError(f"{where}: {enum} with all its {n} params is current: the rule never applies")
-            if (ev["code"], n) in seen:
-                raise TableError(f"{where}: second rule for {enum} with {n} params")
-            seen.add((ev["code"], n))
-            if action not in ACTIONS:
-                raise TableError(f"{where}: unknown action {action!r}")
-            instrs = [parse_instr(t, f"{where} instruction {i}") for i, t in enumerate(cols[4:])]
-            is_enter = ev["code"] % 2 == 0
-            enter_ev = events[ev["code"] - 1] if not is_enter else None
-            if action == "change":
-                if target not in by_enum:
-                    raise TableError(f"{where}: unknown target {target!r}")
-                out_ev = by_enum[target]
-                first = 0
-            else:
-                if target != "-":
-                    raise TableError(f"{where}: only 'change' takes a target")
-                out_ev = ev
-                first = n
-            if action in ("pass", "store", "store_pass") and instrs:
-                raise TableError(f"{where}: {action} takes no instructions")
-            if action in ("add", "change") and first + len(instrs) > len(out_ev["params"]):
-                raise TableError(f"{where}: {first + len(instrs)} params but {out_ev['enum']} has "
-                                 f"{len(out_ev['params'])}")
-            for i, (kind, p, _, _) in enumerate(instrs):
-                if kind == "OLD" and p >= n:
-                    raise TableError(f"{where} instruction {i}: old:{p} but the event has {n} params")
-                if kind == "ENTER":
-                    if enter_ev is None:
-                        raise TableError(f"{where} instruction {i}: enter:N on an enter event")
-                    if p >= len(enter_ev["params"]):
-                        raise TableError(f"{where} instruction {i}: enter:{p} but {enter_ev['enum']} "
-                                         f"has {len(enter_ev['params'])} params")
-            rules.append({"code": ev["code"], "enum": enum, "nparams": n, "action": ACTIONS[action],
-                          "target": by_enum[target]["code"] if action == "change" else ev["code"],
-                          "target_enum": target if action == "change" else enum, "instrs": instrs})
+    for where, cols in tsv_rows(path):
+        if len(cols) < 4:
+            raise TableError(f"{where}: expected enum, nparams, action, target")
+        enum, nparams, action, target = cols[:4]
+        if enum not in by_enum:
+            raise TableError(f"{where}: unknown event {enum}")
+        ev = by_enum[enum]
+        if "EF_CONVERTER_MANAGED" not in ev["flags"]:
+            raise TableError(f"{where}: {enum} is not EF_CONVERTER_MANAGED in the event table")
+        n = int(nparams)
+        if n > len(ev["params"]):
+            raise TableError(f"{where}: {enum} has {len(ev['params'])} params, not {n}")
+        if (ev["code"] % 2 and n == len(ev["params"]) and "EF_OLD_VERSION" not in ev["flags"]):
+            raise TableError(f"{where}: {enum} with all its {n} params is current: the rule never applies")
+        if (ev["code"], n) in seen:
+            raise TableError(f"{where}: second rule for {enum} with {n} params")
+        seen.add((ev["code"], n))
+        if action not in ACTIONS:
+            raise TableError(f"{where}: unknown action {action!r}")
+        instrs = [parse_instr(t, f"{where} instruction {i}") for i, t in enumerate(cols[4:])]
+        is_enter = ev["code"] % 2 == 0
+        enter_ev = events[ev["code"] - 1] if not is_enter else None
+        if action == "change":
+            if target not in by_enum:
+                raise TableError(f"{where}: unknown target {target!r}")
+            out_ev = by_enum[target]
+            first = 0
+        else:
+            if target != "-":
+                raise TableError(f"{where}: only 'change' takes a target")
+            out_ev = ev
+            first = n
+        if action in ("pass", "store", "store_pass") and instrs:
+            raise TableError(f"{where}: {action} takes no instructions")
+        if action in ("add", "change") and first + len(instrs) > len(out_ev["params"]):
+            raise TableError(f"{where}: {first + len(instrs)} params but {out_ev['enum']} has "
+                             f"{len(out_ev['params'])}")
+        for i, (kind, p, _, _) in enumerate(instrs):
+            if kind == "OLD" and p >= n:
+                raise TableError(f"{where} instruction {i}: old:{p} but the event has {n} params")
+            if kind == "ENTER":
+                if enter_ev is None:
+                    raise TableError(f"{where} instruction {i}: enter:N on an enter event")
+                if p >= len(enter_ev["params"]):
+                    raise TableError(f"{where} instruction {i}: enter:{p} but {enter_ev['enum']} "
+                                     f"has {len(enter_ev['params'])} params")
+        rules.append({"code": ev["code"], "enum": enum, "nparams": n, "action": ACTIONS[action],
+                      "target": by_enum[target]["code"] if action == "change" else ev["code"],
+                      "target_enum": target if action == "change" else enum, "instrs": instrs})
     # Every layout a rule produces must be current or have a rule of its own:
     # libscap fails on a layout it cannot convert further.
     keys = {(r["code"], r["nparams"]) for r in rules}
@@ -159,24 +153,19 @@ def gen_rules_c(schema, rules):
     return "\n".join(out) + "\n"
 
 
+OUTPUT = "capture/convert_rules.c"
+
+
+def generate(args):
+    schema, events = parse_tsv(args.events)
+    rules = parse_rules(args.tsv, events)
+    path = os.path.join(args.out_dir, *OUTPUT.split("/"))
+    return {OUTPUT: gen_rules_c(schema, rules)}, f"schema {schema}, {len(rules)} rules -> {path}"
+
+
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tsv", default=os.path.join(REPO, "tools", "event_table", "conversions.tsv"))
-    ap.add_argument("--events", default=os.path.join(REPO, "tools", "event_table", "event_table.tsv"))
-    ap.add_argument("--out-dir", default=REPO)
-    args = ap.parse_args(argv)
-    try:
-        schema, events = parse_tsv(args.events)
-        rules = parse_rules(args.tsv, events)
-    except (OSError, ValueError, TableError) as exc:
-        print(f"gen_conversions: {exc}", file=sys.stderr)
-        return 1
-    path = os.path.join(args.out_dir, "capture", "convert_rules.c")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(gen_rules_c(schema, rules))
-    print(f"gen_conversions: schema {schema}, {len(rules)} rules -> {path}")
-    return 0
+    inputs = [("--tsv", "tools/event_table/conversions.tsv"), ("--events", "tools/event_table/event_table.tsv")]
+    return run("gen_conversions", __doc__, argv, inputs, generate)
 
 
 if __name__ == "__main__":

@@ -20,12 +20,13 @@ per parameter "name:PT_TYPE:PF_FORMAT[:info]" where info is a flag table
 Stdlib only.
 """
 
-import argparse
 import os
 import re
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # importing the sibling must not leave __pycache__ in tools/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_common import TableError, run, tsv_rows  # noqa: E402
 
 # Names the hand-written falco/event_table.h defines; a new schema using others
 # needs them added there first.
@@ -51,10 +52,6 @@ TYPES = {
 }
 FORMATS = {"PF_NA", "PF_DEC", "PF_HEX", "PF_10_PADDED_DEC", "PF_ID", "PF_DIR", "PF_OCT"}
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class TableError(Exception):
-    pass
 
 
 def parse_param(col, where):
@@ -95,44 +92,39 @@ def parse_param(col, where):
 
 
 def parse_tsv(path):
-    schema = None
+    schema = []
     events = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            if line.startswith("#"):
-                m = re.search(r"event schema version (\d+\.\d+\.\d+)", line)
-                if m and schema is None:
-                    schema = m.group(1)
-                continue
-            cols = line.split("\t")
-            where = f"{path}:{lineno}"
-            if len(cols) < 6:
-                raise TableError(f"{where}: expected at least 6 columns")
-            code, enum, name, cat, flags, nparams = cols[:6]
-            if int(code) != len(events):
-                raise TableError(f"{where}: code {code} out of order (expected {len(events)})")
-            if not enum.startswith("PPME_") or not IDENT.match(enum):
-                raise TableError(f"{where}: bad enum name {enum!r}")
-            params = [parse_param(c, f"{where} param {i}") for i, c in enumerate(cols[6:])]
-            if int(nparams) != len(params):
-                raise TableError(f"{where}: nparams {nparams} but {len(params)} param columns")
-            for tok in cat.split("|"):
-                if tok not in CATEGORIES:
-                    raise TableError(f"{where}: unknown category {tok}")
-            for tok in flags.split("|"):
-                if tok not in FLAGS:
-                    raise TableError(f"{where}: unknown flag {tok}")
-            for i, p in enumerate(params):
-                if p["type"] == "PT_FSRELPATH" and not 0 <= p["dirfd"] < len(params):
-                    raise TableError(f"{where} param {i}: PT_FSRELPATH without a valid dirfd")
-            events.append({"code": int(code), "enum": enum, "name": name, "cat": cat.split("|"),
-                           "flags": flags.split("|"), "params": params})
-    if schema is None:
+
+    def comment(line):
+        m = re.search(r"event schema version (\d+\.\d+\.\d+)", line)
+        if m and not schema:
+            schema.append(m.group(1))
+
+    for where, cols in tsv_rows(path, comment):
+        if len(cols) < 6:
+            raise TableError(f"{where}: expected at least 6 columns")
+        code, enum, name, cat, flags, nparams = cols[:6]
+        if int(code) != len(events):
+            raise TableError(f"{where}: code {code} out of order (expected {len(events)})")
+        if not enum.startswith("PPME_") or not IDENT.match(enum):
+            raise TableError(f"{where}: bad enum name {enum!r}")
+        params = [parse_param(c, f"{where} param {i}") for i, c in enumerate(cols[6:])]
+        if int(nparams) != len(params):
+            raise TableError(f"{where}: nparams {nparams} but {len(params)} param columns")
+        for tok in cat.split("|"):
+            if tok not in CATEGORIES:
+                raise TableError(f"{where}: unknown category {tok}")
+        for tok in flags.split("|"):
+            if tok not in FLAGS:
+                raise TableError(f"{where}: unknown flag {tok}")
+        for i, p in enumerate(params):
+            if p["type"] == "PT_FSRELPATH" and not 0 <= p["dirfd"] < len(params):
+                raise TableError(f"{where} param {i}: PT_FSRELPATH without a valid dirfd")
+        events.append({"code": int(code), "enum": enum, "name": name, "cat": cat.split("|"),
+                       "flags": flags.split("|"), "params": params})
+    if not schema:
         raise TableError(f"{path}: no 'event schema version X.Y.Z' comment")
-    return schema, events
+    return schema[0], events
 
 
 def bits(tokens, none):
@@ -236,27 +228,17 @@ def gen_data_c(schema, events):
     return "\n".join(out) + "\n"
 
 
-def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tsv", default=os.path.join(REPO, "tools", "event_table", "event_table.tsv"))
-    ap.add_argument("--out-dir", default=REPO)
-    args = ap.parse_args(argv)
-    try:
-        schema, events = parse_tsv(args.tsv)
-    except (OSError, ValueError, TableError) as exc:
-        print(f"gen_event_table: {exc}", file=sys.stderr)
-        return 1
+def generate(args):
+    schema, events = parse_tsv(args.tsv)
     outputs = {
-        os.path.join("include", "falco", "event_codes.h"): gen_codes_h(schema, events),
-        os.path.join("src", "events", "event_table_data.c"): gen_data_c(schema, events),
+        "include/falco/event_codes.h": gen_codes_h(schema, events),
+        "src/events/event_table_data.c": gen_data_c(schema, events),
     }
-    for rel, text in outputs.items():
-        path = os.path.join(args.out_dir, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-    print(f"gen_event_table: schema {schema}, {len(events)} events -> {args.out_dir}")
-    return 0
+    return outputs, f"schema {schema}, {len(events)} events -> {args.out_dir}"
+
+
+def main(argv):
+    return run("gen_event_table", __doc__, argv, [("--tsv", "tools/event_table/event_table.tsv")], generate)
 
 
 if __name__ == "__main__":

@@ -14,59 +14,51 @@ committed file byte for byte (test_event_syscalls checks). See syscalls.tsv
 for the format and where its facts come from. Stdlib only.
 """
 
-import argparse
 import os
 import re
 import sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # importing the sibling must not leave __pycache__ in tools/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_common import TableError, run, tsv_rows  # noqa: E402
+
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_CODE = 0xFFFF  # the ID parameter is a u16
 MAX_NATIVE = 0xFFFF  # nativeID is a u16
 
 
-class TableError(Exception):
-    pass
-
-
 def parse_tsv(path):
     """Returns the rows as (code, name or None, native or None), code order."""
     rows, names, natives = [], {}, {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            where = f"{path}:{lineno}"
-            cols = line.split("\t")
-            if len(cols) != 3:
-                raise TableError(f"{where}: expected 3 tab-separated columns (code, name, x86_64), got {len(cols)}")
-            code_s, name, native_s = cols
-            if not code_s.isdigit() or int(code_s) > MAX_CODE:
-                raise TableError(f"{where}: code {code_s!r} is not a number in 0..{MAX_CODE}")
-            code = int(code_s)
-            if code != len(rows):
-                raise TableError(f"{where}: code {code} out of order: expected {len(rows)} (every code from 0, once)")
-            if name == "-":
-                name = None
-            elif not NAME.match(name):
-                raise TableError(f"{where}: name {name!r} is not a lower-case identifier")
-            elif name in names:
-                raise TableError(f"{where}: name {name} already has code {names[name]}")
-            if native_s == "-":
-                native = None
-            elif not native_s.isdigit() or int(native_s) > MAX_NATIVE:
-                raise TableError(f"{where}: x86_64 number {native_s!r} is not a number in 0..{MAX_NATIVE}")
-            else:
-                native = int(native_s)
-                if native in natives:
-                    raise TableError(f"{where}: x86_64 number {native} already maps to code {natives[native]}")
-                if name is None:
-                    raise TableError(f"{where}: code {code} has no name but an x86_64 number")
-                natives[native] = code
-            if name:
-                names[name] = code
-            rows.append((code, name, native))
+    for where, cols in tsv_rows(path):
+        if len(cols) != 3:
+            raise TableError(f"{where}: expected 3 tab-separated columns (code, name, x86_64), got {len(cols)}")
+        code_s, name, native_s = cols
+        if not code_s.isdigit() or int(code_s) > MAX_CODE:
+            raise TableError(f"{where}: code {code_s!r} is not a number in 0..{MAX_CODE}")
+        code = int(code_s)
+        if code != len(rows):
+            raise TableError(f"{where}: code {code} out of order: expected {len(rows)} (every code from 0, once)")
+        if name == "-":
+            name = None
+        elif not NAME.match(name):
+            raise TableError(f"{where}: name {name!r} is not a lower-case identifier")
+        elif name in names:
+            raise TableError(f"{where}: name {name} already has code {names[name]}")
+        if native_s == "-":
+            native = None
+        elif not native_s.isdigit() or int(native_s) > MAX_NATIVE:
+            raise TableError(f"{where}: x86_64 number {native_s!r} is not a number in 0..{MAX_NATIVE}")
+        else:
+            native = int(native_s)
+            if native in natives:
+                raise TableError(f"{where}: x86_64 number {native} already maps to code {natives[native]}")
+            if name is None:
+                raise TableError(f"{where}: code {code} has no name but an x86_64 number")
+            natives[native] = code
+        if name:
+            names[name] = code
+        rows.append((code, name, native))
     if not rows or rows[0][1] != "unknown":
         raise TableError(f"{path}: code 0 must be 'unknown' (libs' PPM_SC_UNKNOWN)")
     return rows
@@ -105,24 +97,19 @@ def gen_data_c(rows):
     return "\n".join(out) + "\n"
 
 
-def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--tsv", default=os.path.join(REPO, "tools", "event_table", "syscalls.tsv"))
-    ap.add_argument("--out-dir", default=REPO)
-    args = ap.parse_args(argv)
-    try:
-        rows = parse_tsv(args.tsv)
-    except (OSError, ValueError, TableError) as exc:
-        print(f"gen_syscalls: {exc}", file=sys.stderr)
-        return 1
-    path = os.path.join(args.out_dir, "src", "events", "syscall_table_data.c")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(gen_data_c(rows))
+OUTPUT = "src/events/syscall_table_data.c"
+
+
+def generate(args):
+    rows = parse_tsv(args.tsv)
     named = sum(1 for _, n, _ in rows if n)
     mapped = sum(1 for _, _, n in rows if n is not None)
-    print(f"gen_syscalls: {len(rows)} codes ({named} named), {mapped} x86_64 numbers -> {path}")
-    return 0
+    path = os.path.join(args.out_dir, *OUTPUT.split("/"))
+    return {OUTPUT: gen_data_c(rows)}, f"{len(rows)} codes ({named} named), {mapped} x86_64 numbers -> {path}"
+
+
+def main(argv):
+    return run("gen_syscalls", __doc__, argv, [("--tsv", "tools/event_table/syscalls.tsv")], generate)
 
 
 if __name__ == "__main__":
