@@ -708,37 +708,74 @@ static uint16_t at16(const uint8_t *u, size_t at)
     return v;
 }
 
-/* Every socket field of e read from the union image u, as libsinsp's table
+/* Every socket member of fd read from the union image u, as libsinsp's table
  * reads each member of every variant. */
+static void sock_members(falco_host_fd *fd, const uint8_t u[SOCK_UNION])
+{
+    fd->socket_ipv4_src_ip = at32(u, 0), fd->socket_ipv4_dest_dip = at32(u, 4);
+    fd->socket_ipv4_src_port = at16(u, 8), fd->socket_ipv4_dst_port = at16(u, 10);
+    fd->socket_ipv4_l4_proto = u[12];
+    fd->socket_ipv4_server_ip = at32(u, 0), fd->socket_ipv4_server_port = at16(u, 4);
+    fd->socket_ipv4_server_l4_proto = u[6];
+    fd->socket_ipv6_src_ip_low = at64(u, 0), fd->socket_ipv6_src_ip_high = at64(u, 8);
+    fd->socket_ipv6_dest_ip_low = at64(u, 16), fd->socket_ipv6_dest_ip_high = at64(u, 24);
+    fd->socket_ipv6_src_port = at16(u, 32), fd->socket_ipv6_dst_port = at16(u, 34);
+    fd->socket_ipv6_l4_proto = u[36];
+    fd->socket_ipv6_server_ip_low = at64(u, 0), fd->socket_ipv6_server_ip_high = at64(u, 8);
+    fd->socket_ipv6_server_port = at16(u, 16), fd->socket_ipv6_server_l4_proto = u[18];
+    fd->socket_unix_src = at64(u, 0), fd->socket_unix_dest = at64(u, 8);
+}
+
+/* Every socket field of e set from the union image u: the socket_* members
+ * end falco_host_fd, so its fields from socket_ipv4_src_ip on. */
 static void sock_put(struct falco__host_threads *th, falco__host_entry *e, const uint8_t u[SOCK_UNION])
 {
-    set_u32(e, ffield(th, "socket_ipv4_src_ip"), at32(u, 0));
-    set_u32(e, ffield(th, "socket_ipv4_dest_dip"), at32(u, 4));
-    falco_abi_state_data d = { .u16 = at16(u, 8) };
-    (void)falco__host_mem_set(e, ffield(th, "socket_ipv4_src_port"), &d);
-    d.u16 = at16(u, 10);
-    (void)falco__host_mem_set(e, ffield(th, "socket_ipv4_dst_port"), &d);
-    set_u8(e, ffield(th, "socket_ipv4_l4_proto"), u[12]);
-    set_u32(e, ffield(th, "socket_ipv4_server_ip"), at32(u, 0));
-    d.u16 = at16(u, 4);
-    (void)falco__host_mem_set(e, ffield(th, "socket_ipv4_server_port"), &d);
-    set_u8(e, ffield(th, "socket_ipv4_server_l4_proto"), u[6]);
-    set_u64(e, ffield(th, "socket_ipv6_src_ip_low"), at64(u, 0));
-    set_u64(e, ffield(th, "socket_ipv6_src_ip_high"), at64(u, 8));
-    set_u64(e, ffield(th, "socket_ipv6_dest_ip_low"), at64(u, 16));
-    set_u64(e, ffield(th, "socket_ipv6_dest_ip_high"), at64(u, 24));
-    d.u16 = at16(u, 32);
-    (void)falco__host_mem_set(e, ffield(th, "socket_ipv6_src_port"), &d);
-    d.u16 = at16(u, 34);
-    (void)falco__host_mem_set(e, ffield(th, "socket_ipv6_dst_port"), &d);
-    set_u8(e, ffield(th, "socket_ipv6_l4_proto"), u[36]);
-    set_u64(e, ffield(th, "socket_ipv6_server_ip_low"), at64(u, 0));
-    set_u64(e, ffield(th, "socket_ipv6_server_ip_high"), at64(u, 8));
-    d.u16 = at16(u, 16);
-    (void)falco__host_mem_set(e, ffield(th, "socket_ipv6_server_port"), &d);
-    set_u8(e, ffield(th, "socket_ipv6_server_l4_proto"), u[18]);
-    set_u64(e, ffield(th, "socket_unix_src"), at64(u, 0));
-    set_u64(e, ffield(th, "socket_unix_dest"), at64(u, 8));
+    falco_host_fd fd;
+    memset(&fd, 0, sizeof fd);
+    sock_members(&fd, u);
+    for (size_t i = 0; i < COUNT(fd_fields); i++) {
+        if (fd_fields[i].offset < offsetof(falco_host_fd, socket_ipv4_src_ip))
+            continue;
+        falco_abi_state_data v = member(&fd, &fd_fields[i]);
+        (void)falco__host_mem_set(e, th->ff[i], &v);
+    }
+}
+
+falco_rc falco_host_fd_set_socket(falco_host_fd *fd, const falco_host_socket *sock)
+{
+    if (!fd || !sock)
+        return FALCO_EINVAL;
+    uint8_t u[SOCK_UNION] = { 0 };
+    bool v6 = fd->type == FD_IPV6_SOCK || fd->type == FD_IPV6_SERVSOCK;
+    size_t n = v6 ? 16 : 4;
+    switch (fd->type) {
+    case FD_IPV4_SOCK:
+    case FD_IPV6_SOCK: /* sip, dip, sport, dport, l4proto */
+        if (!sock->sip || !sock->dip)
+            return FALCO_EINVAL;
+        memcpy(u, sock->sip, n);
+        memcpy(u + n, sock->dip, n);
+        memcpy(u + 2 * n, &sock->sport, 2);
+        memcpy(u + 2 * n + 2, &sock->dport, 2);
+        u[2 * n + 4] = sock->l4proto;
+        break;
+    case FD_IPV4_SERVSOCK:
+    case FD_IPV6_SERVSOCK: /* ip, port, l4proto */
+        if (!sock->sip)
+            return FALCO_EINVAL;
+        memcpy(u, sock->sip, n);
+        memcpy(u + n, &sock->sport, 2);
+        u[n + 2] = sock->l4proto;
+        break;
+    case FD_UNIX_SOCK:
+        memcpy(u, &sock->unix_src, 8);
+        memcpy(u + 8, &sock->unix_dest, 8);
+        break;
+    default:
+        return FALCO_EINVAL;
+    }
+    sock_members(fd, u);
+    return FALCO_OK;
 }
 
 static bool mapped4(const uint8_t a[16])

@@ -771,6 +771,28 @@ falco_rc falco_host_threads_add(falco_host_session *s, const falco_host_thread *
  * missing). Returns as falco_host_threads_add. */
 falco_rc falco_host_threads_add_fd(falco_host_session *s, int64_t tid, const falco_host_fd *fd);
 
+/* A socket's ends as a process list or a capture gives them, for
+ * falco_host_fd_set_socket: addresses in network order, 4 bytes for IPv4
+ * and 16 for IPv6 (dip for connected sockets only), ports in host order;
+ * unix_src and unix_dest a unix socket's kernel pointers. */
+typedef struct falco_host_socket {
+    const uint8_t *sip, *dip;
+    uint16_t sport, dport;
+    uint8_t l4proto;
+    uint64_t unix_src, unix_dest;
+} falco_host_socket;
+
+/* Sets every socket_* member of fd as libsinsp's file_descriptors table
+ * reads them for a socket of type fd->type (scap's 3 IPv4, 4 IPv6, 5 IPv4
+ * server, 6 IPv6 server, 8 unix) with the ends in sock: libsinsp keeps one
+ * union of those variants and every member reads the bytes at its offset,
+ * so the members of the other variants read what this one put there. The
+ * other members of fd are left as they are; nothing is kept. Returns
+ * FALCO_OK, or FALCO_EINVAL (fd unchanged) when fd or sock is NULL,
+ * fd->type is none of those types, or an address the type needs is NULL.
+ * Any thread. */
+falco_rc falco_host_fd_set_socket(falco_host_fd *fd, const falco_host_socket *sock);
+
 /* Updates the session's `threads` table from one syscall event, as
  * falco_host_session_next does before the parse plugins see each event
  * (libsinsp's own parsers run first). For a caller that reads the events

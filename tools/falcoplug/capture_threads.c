@@ -4,9 +4,8 @@
  * libsinsp keeps a socket's addresses in one packed union (IPv4 tuple, IPv6
  * tuple, IPv4 and IPv6 server address, unix pair) and its file_descriptors
  * table exposes every member of every variant as a field, so each field
- * reads whatever bytes the socket's own variant put at its offset. A socket
- * is filled here the same way: its variant written into an image of the
- * union, then every field read from the image. As libsinsp does with a
+ * reads whatever bytes the socket's own variant put at its offset
+ * (falco_host_fd_set_socket fills the fields so). As libsinsp does with a
  * process list, IPv4-mapped IPv6 connections become IPv4 ones, TCP ones are
  * flagged connected, an IPv4 connection whose source port is a port some
  * process listens on is turned around (the host is its server), and a unix
@@ -28,8 +27,6 @@ enum { L4_TCP = 2 };
 /* libsinsp's fd flags (sinsp_fdinfo); FLAGS_FROM_PROC is the host's to add */
 enum { ROLE_CLIENT = 1u << 2, ROLE_SERVER = 1u << 3, SOCKET_CONNECTED = 1u << 13 };
 
-#define SOCK_UNION 40 /* the largest variant (IPv6 tuple) is 37 bytes */
-
 typedef struct ports {
     uint16_t *v;
     size_t n;
@@ -41,32 +38,6 @@ static bool has_port(const ports *p, uint16_t port)
         if (p->v[i] == port)
             return true;
     return false;
-}
-
-static void put(uint8_t *u, size_t at, const void *v, size_t n)
-{
-    memcpy(u + at, v, n);
-}
-
-static uint64_t get64(const uint8_t *u, size_t at)
-{
-    uint64_t v;
-    memcpy(&v, u + at, 8);
-    return v;
-}
-
-static uint32_t get32(const uint8_t *u, size_t at)
-{
-    uint32_t v;
-    memcpy(&v, u + at, 4);
-    return v;
-}
-
-static uint16_t get16(const uint8_t *u, size_t at)
-{
-    uint16_t v;
-    memcpy(&v, u + at, 2);
-    return v;
 }
 
 static bool ipv4_mapped(const uint8_t a[16])
@@ -95,52 +66,43 @@ static void ipv6_str(char *out, size_t size, const uint8_t a[16], uint16_t port)
 static void socket_fields(falco_host_fd *fd, const falco_capture_fd *c, const ports *servers, char *name,
                           size_t size)
 {
-    uint8_t u[SOCK_UNION] = { 0 };
+    falco_host_socket sock = { .sip = c->sip, .dip = c->dip, .sport = c->sport, .dport = c->dport,
+                               .l4proto = c->l4proto, .unix_src = c->unix_source, .unix_dest = c->unix_dest };
     char a[96], b[96];
     int type = c->type;
-    const uint8_t *sip = c->sip, *dip = c->dip;
     if (type == FD_IPV6_SOCK && ipv4_mapped(c->sip) && ipv4_mapped(c->dip)) {
         type = FD_IPV4_SOCK;
-        sip = c->sip + 12;
-        dip = c->dip + 12;
+        sock.sip = c->sip + 12, sock.dip = c->dip + 12;
         fd->type = FD_IPV4_SOCK;
     }
     switch (type) {
-    case FD_IPV4_SOCK: {
-        uint16_t sport = c->sport, dport = c->dport;
-        if (has_port(servers, sport)) { /* accepted by a local server: the host is its server */
-            const uint8_t *t = sip;
-            sip = dip, dip = t;
-            sport = c->dport, dport = c->sport;
+    case FD_IPV4_SOCK:
+        if (has_port(servers, sock.sport)) { /* accepted by a local server: the host is its server */
+            const uint8_t *t = sock.sip;
+            sock.sip = sock.dip, sock.dip = t;
+            sock.sport = c->dport, sock.dport = c->sport;
             fd->flags |= ROLE_SERVER;
         } else {
             fd->flags |= ROLE_CLIENT;
         }
-        put(u, 0, sip, 4), put(u, 4, dip, 4), put(u, 8, &sport, 2), put(u, 10, &dport, 2), put(u, 12, &c->l4proto, 1);
-        ipv4_str(a, sizeof a, sip, sport);
-        ipv4_str(b, sizeof b, dip, dport);
+        ipv4_str(a, sizeof a, sock.sip, sock.sport);
+        ipv4_str(b, sizeof b, sock.dip, sock.dport);
         snprintf(name, size, "%s->%s", a, b);
         break;
-    }
     case FD_IPV4_SERVSOCK:
-        put(u, 0, sip, 4), put(u, 4, &c->sport, 2), put(u, 6, &c->l4proto, 1);
-        ipv4_str(name, size, sip, c->sport);
+        ipv4_str(name, size, sock.sip, sock.sport);
         break;
     case FD_IPV6_SOCK:
-        put(u, 0, sip, 16), put(u, 16, dip, 16), put(u, 32, &c->sport, 2), put(u, 34, &c->dport, 2);
-        put(u, 36, &c->l4proto, 1);
-        ipv6_str(a, sizeof a, sip, c->sport);
-        ipv6_str(b, sizeof b, dip, c->dport);
+        ipv6_str(a, sizeof a, sock.sip, sock.sport);
+        ipv6_str(b, sizeof b, sock.dip, sock.dport);
         snprintf(name, size, "%s->%s", a, b);
         if (!a[0] || !b[0])
             name[0] = '\0';
         break;
     case FD_IPV6_SERVSOCK:
-        put(u, 0, sip, 16), put(u, 16, &c->sport, 2), put(u, 18, &c->l4proto, 1);
-        ipv6_str(name, size, sip, c->sport);
+        ipv6_str(name, size, sock.sip, sock.sport);
         break;
     case FD_UNIX_SOCK:
-        put(u, 0, &c->unix_source, 8), put(u, 8, &c->unix_dest, 8);
         fd->flags |= c->name[0] ? ROLE_SERVER : ROLE_CLIENT;
         break;
     default:
@@ -150,18 +112,7 @@ static void socket_fields(falco_host_fd *fd, const falco_capture_fd *c, const po
         fd->flags |= SOCKET_CONNECTED;
     if (type != FD_UNIX_SOCK)
         fd->name = name; /* a unix socket's is the capture's path */
-    fd->socket_ipv4_src_ip = get32(u, 0), fd->socket_ipv4_dest_dip = get32(u, 4);
-    fd->socket_ipv4_src_port = get16(u, 8), fd->socket_ipv4_dst_port = get16(u, 10);
-    fd->socket_ipv4_l4_proto = u[12];
-    fd->socket_ipv4_server_ip = get32(u, 0), fd->socket_ipv4_server_port = get16(u, 4);
-    fd->socket_ipv4_server_l4_proto = u[6];
-    fd->socket_ipv6_src_ip_low = get64(u, 0), fd->socket_ipv6_src_ip_high = get64(u, 8);
-    fd->socket_ipv6_dest_ip_low = get64(u, 16), fd->socket_ipv6_dest_ip_high = get64(u, 24);
-    fd->socket_ipv6_src_port = get16(u, 32), fd->socket_ipv6_dst_port = get16(u, 34);
-    fd->socket_ipv6_l4_proto = u[36];
-    fd->socket_ipv6_server_ip_low = get64(u, 0), fd->socket_ipv6_server_ip_high = get64(u, 8);
-    fd->socket_ipv6_server_port = get16(u, 16), fd->socket_ipv6_server_l4_proto = u[18];
-    fd->socket_unix_src = get64(u, 0), fd->socket_unix_dest = get64(u, 8);
+    (void)falco_host_fd_set_socket(fd, &sock); /* fd->type is one of the socket types here */
 }
 
 falco_rc capture_threads_fill(falco_host_session *s, const falco_capture_metadata *m)
