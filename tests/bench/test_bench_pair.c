@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 /* Runs cmd through the shell with stderr merged into the output; returns
  * its exit status and sets *out (malloc'd, NUL-terminated). */
 static int run(const char *cmd, char **out) {
@@ -26,21 +28,9 @@ static int run(const char *cmd, char **out) {
     FILE *f = popen(full, "r");
     free(full);
     assert_non_null(f);
-    size_t len = 0, cap = 65536;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t n;
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 4096) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
-        }
-    }
-    buf[len] = '\0';
+    *out = slurp(f, NULL);
     int status = pclose(f);
     assert_true(WIFEXITED(status));
-    *out = buf;
     return WEXITSTATUS(status);
 }
 

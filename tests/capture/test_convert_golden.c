@@ -39,6 +39,7 @@
 #include <falco/capture.h>
 #include <falco/event.h>
 
+#include "capture_io_test.h"
 #include "convert_internal.h"
 
 /* The renderer below (numbers, addresses, times, buffers) is this test's
@@ -355,12 +356,8 @@ static void check_capture_at(const char *path, const char *name)
     golden_load(npath, &nat);
     assert_int_equal(g.count, nat.count);
 
-    falco_capture_error err;
-    falco_capture_reader *r = falco_capture_open(path, &err);
-    if (!r)
-        fail_msg("%s", err.msg);
-    falco_capture_converter *c = falco_capture_converter_new(&err);
-    assert_non_null(c);
+    falco_capture_converter *c;
+    falco_capture_reader *r = capture_test_open_converted(path, &c);
     const void *ev;
     size_t len, k = 0;
     falco_capture_block_info bi;
@@ -532,13 +529,9 @@ static void synth_emit(falco_capture_writer *w, uint64_t *ts, uint16_t type, uin
         const falco_evt_param_info *pi = &info->params[i];
         synth_value(pi->type == FALCO_PT_DYN ? pi->dyn_types[0] : pi->type, pi, tid, &vals[i]);
     }
-    static uint8_t buf[1 << 16];
-    size_t len;
-    char err[256];
-    if (falco_evt_encode(buf, sizeof buf, &len, type, (*ts)++, tid, vals, nparams, err, sizeof err) != FALCO_OK)
-        fail_msg("synthetic %s with %u params: %s", info->enum_name, nparams, err);
-    if (falco_capture_writer_write_event(w, buf, len, 0, 0) != FALCO_OK)
-        fail_msg("synthetic capture: %s", falco_capture_writer_errmsg(w));
+    char what[128];
+    snprintf(what, sizeof what, "synthetic %s with %u params", info->enum_name, nparams);
+    capture_test_write(w, type, (*ts)++, tid, vals, nparams, what);
 }
 
 /* For every rule, in table order, on a thread of its own: an exit's rule gets
@@ -546,10 +539,7 @@ static void synth_emit(falco_capture_writer *w, uint64_t *ts, uint16_t type, uin
  * enter's rule its exit after (current layout). */
 static void make_synthetic(const char *path)
 {
-    falco_capture_error err;
-    falco_capture_writer *w = falco_capture_writer_open(path, NULL, &err);
-    if (!w)
-        fail_msg("%s", err.msg);
+    falco_capture_writer *w = capture_test_writer_open(path);
     uint64_t ts = 1534527348514000000ull, tid = 100;
     for (size_t i = 0; i < falco__conv_rule_count; i++) {
         const falco__conv_rule *r = &falco__conv_rules[i];
@@ -572,7 +562,7 @@ static void make_synthetic(const char *path)
                 synth_emit(w, &ts, (uint16_t)(r->code + 1), xi->nparams, tid);
         }
     }
-    assert_int_equal(falco_capture_writer_close(w, &err), FALCO_OK);
+    capture_test_writer_close(w);
 }
 
 static void test_every_rule(void **state)

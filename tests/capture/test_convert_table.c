@@ -18,61 +18,29 @@
 #include <falco/event.h>
 
 #include "convert_internal.h"
-#include "files_equal.h"
-
-static const char *python(void)
-{
-    const char *py = getenv("FALCO_PYTHON3");
-    return py && *py && access(py, X_OK) == 0 && getenv("FALCO_SOURCE_DIR") && getenv("FALCO_BUILD_DIR") ? py : NULL;
-}
+#include "generator_test.h"
 
 static void test_generator_reproduces_committed_file(void **state)
 {
     (void)state;
-    const char *py = python();
-    if (!py) {
-        skip(); /* no python3: the committed file stands as it is */
-        return;
-    }
-    const char *src = getenv("FALCO_SOURCE_DIR"), *bin = getenv("FALCO_BUILD_DIR");
-    char out[2048], cmd[8192], a[4200], b[4200];
-    snprintf(out, sizeof out, "%s/gen_conversions_check", bin);
     /* no --tsv/--events: the defaults must be the repo's tools/event_table/ copies */
-    snprintf(cmd, sizeof cmd, "'%s' '%s/tools/gen_conversions.py' --out-dir '%s' >/dev/null", py, src, out);
-    assert_int_equal(system(cmd), 0);
-    snprintf(a, sizeof a, "%s/capture/convert_rules.c", src);
-    snprintf(b, sizeof b, "%s/capture/convert_rules.c", out);
-    if (!files_equal(a, b))
-        fail_msg("%s differs from the generator's output %s: re-run tools/gen_conversions.py", a, b);
+    static const char *const files[] = {"capture/convert_rules.c"};
+    generator_check_committed("gen_conversions.py", "gen_conversions_check", files, 1);
 }
 
 /* Runs the generator on one rule line; returns its exit status and leaves its
  * stderr in err. */
 static int generate(const char *rule, char *err, size_t errlen)
 {
-    const char *py = python(), *src = getenv("FALCO_SOURCE_DIR"), *bin = getenv("FALCO_BUILD_DIR");
-    char tsv[2048], log[2048], cmd[8192];
-    snprintf(tsv, sizeof tsv, "%s/gen_conversions_bad.tsv", bin);
-    snprintf(log, sizeof log, "%s/gen_conversions_bad.log", bin);
-    FILE *f = fopen(tsv, "w");
-    assert_non_null(f);
-    fprintf(f, "# one rule\n%s\n", rule);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "'%s' '%s/tools/gen_conversions.py' --tsv '%s' --out-dir '%s/gen_conversions_bad' 2>'%s' >/dev/null",
-             py, src, tsv, bin, log);
-    int rc = system(cmd);
-    f = fopen(log, "r");
-    assert_non_null(f);
-    size_t n = fread(err, 1, errlen - 1, f);
-    err[n] = '\0';
-    fclose(f);
-    return rc;
+    char table[4096];
+    snprintf(table, sizeof table, "# one rule\n%s\n", rule);
+    return generator_run_on("gen_conversions.py", "gen_conversions_bad", table, err, errlen);
 }
 
 static void test_generator_rejects_rules_that_do_not_fit(void **state)
 {
     (void)state;
-    if (!python()) {
+    if (!generator_python()) {
         skip();
         return;
     }

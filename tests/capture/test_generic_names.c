@@ -35,6 +35,8 @@
 #include <falco/capture.h>
 #include <falco/event.h>
 
+#include "capture_io_test.h"
+
 #define NATIVE_SPAN 520u
 
 static uint64_t ts = 1534527348514000000ull;
@@ -47,21 +49,12 @@ static void emit(falco_capture_writer *w, uint16_t type, uint64_t tid, uint32_t 
     v[0].v.u64 = id;
     v[1].type = FALCO_PT_UINT16;
     v[1].v.u64 = native;
-    uint8_t buf[256];
-    size_t len;
-    char err[256];
-    if (falco_evt_encode(buf, sizeof buf, &len, type, ts++, tid, v, nparams, err, sizeof err) != FALCO_OK)
-        fail_msg("generic event: %s", err);
-    if (falco_capture_writer_write_event(w, buf, len, 0, 0) != FALCO_OK)
-        fail_msg("generic_names.scap: %s", falco_capture_writer_errmsg(w));
+    capture_test_write(w, type, ts++, tid, v, nparams, "generic event");
 }
 
 static void make_capture(const char *path)
 {
-    falco_capture_error err;
-    falco_capture_writer *w = falco_capture_writer_open(path, NULL, &err);
-    if (!w)
-        fail_msg("%s", err.msg);
+    falco_capture_writer *w = capture_test_writer_open(path);
     for (uint64_t sc = 0; sc < falco_evt_syscall_count(); sc++)
         emit(w, FALCO_PPME_GENERIC_X, 100, 2, sc, 65535);
     for (uint64_t n = 0; n < NATIVE_SPAN; n++)
@@ -73,7 +66,7 @@ static void make_capture(const char *path)
     emit(w, FALCO_PPME_GENERIC_X, 103, 1, 0, 0);   /* no enter: an empty nativeID */
     emit(w, FALCO_PPME_GENERIC_X, 103, 1, 296, 0); /* no enter, the ID names it */
     emit(w, FALCO_PPME_GENERIC_X, 104, 2, 75, 59); /* the ID wins */
-    assert_int_equal(falco_capture_writer_close(w, &err), FALCO_OK);
+    capture_test_writer_close(w);
 }
 
 /* The golden file's lines: "<evt.num> <evt.type> <evt.arg.ID> <evt.arg.nativeID>". */
@@ -124,12 +117,8 @@ static void test_against_libsinsp(void **state)
     char **golden = load_golden(gpath, &gcount);
     assert_int_equal(gcount, falco_evt_syscall_count() + NATIVE_SPAN + 5);
 
-    falco_capture_error err;
-    falco_capture_reader *r = falco_capture_open(path, &err);
-    if (!r)
-        fail_msg("%s", err.msg);
-    falco_capture_converter *c = falco_capture_converter_new(&err);
-    assert_non_null(c);
+    falco_capture_converter *c;
+    falco_capture_reader *r = capture_test_open_converted(path, &c);
     const void *ev, *out;
     size_t len, olen, k = 0, unnamed = 0;
     falco_capture_block_info bi;

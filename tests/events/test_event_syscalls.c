@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include <falco/event.h>
-#include "files_equal.h"
+#include "generator_test.h"
 
 static void test_code_names(void **state)
 {
@@ -160,60 +160,27 @@ static void test_format(void **state)
 
 /* ---- the generator ---- */
 
-static const char *python(void)
-{
-    const char *py = getenv("FALCO_PYTHON3");
-    return py && *py && access(py, X_OK) == 0 && getenv("FALCO_SOURCE_DIR") && getenv("FALCO_BUILD_DIR") ? py : NULL;
-}
-
 static void test_generator_reproduces_committed_file(void **state)
 {
     (void)state;
-    const char *py = python();
-    if (!py) {
-        skip(); /* no python3: the committed file stands as it is */
-        return;
-    }
-    const char *src = getenv("FALCO_SOURCE_DIR"), *bin = getenv("FALCO_BUILD_DIR");
-    char out[2048], cmd[8192], a[4200], b[4200];
-    snprintf(out, sizeof out, "%s/gen_syscalls_check", bin);
     /* no --tsv: the default must be the repo's tools/event_table/syscalls.tsv */
-    snprintf(cmd, sizeof cmd, "'%s' '%s/tools/gen_syscalls.py' --out-dir '%s' >/dev/null", py, src, out);
-    assert_int_equal(system(cmd), 0);
-    snprintf(a, sizeof a, "%s/src/events/syscall_table_data.c", src);
-    snprintf(b, sizeof b, "%s/src/events/syscall_table_data.c", out);
-    if (!files_equal(a, b))
-        fail_msg("%s differs from the generator's output %s: re-run tools/gen_syscalls.py", a, b);
+    static const char *const files[] = {"src/events/syscall_table_data.c"};
+    generator_check_committed("gen_syscalls.py", "gen_syscalls_check", files, 1);
 }
 
 /* Runs the generator on a table of the given rows; returns its exit status
  * and leaves its stderr in err. */
 static int generate(const char *rows, char *err, size_t errlen)
 {
-    const char *py = python(), *src = getenv("FALCO_SOURCE_DIR"), *bin = getenv("FALCO_BUILD_DIR");
-    char tsv[2048], log[2048], cmd[8192];
-    snprintf(tsv, sizeof tsv, "%s/gen_syscalls_bad.tsv", bin);
-    snprintf(log, sizeof log, "%s/gen_syscalls_bad.log", bin);
-    FILE *f = fopen(tsv, "w");
-    assert_non_null(f);
-    fprintf(f, "# code\tname\tx86_64\n%s", rows);
-    fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "'%s' '%s/tools/gen_syscalls.py' --tsv '%s' --out-dir '%s/gen_syscalls_bad' 2>'%s' >/dev/null", py, src,
-             tsv, bin, log);
-    int rc = system(cmd);
-    f = fopen(log, "r");
-    assert_non_null(f);
-    size_t n = fread(err, 1, errlen - 1, f);
-    err[n] = '\0';
-    fclose(f);
-    return rc;
+    char table[4096];
+    snprintf(table, sizeof table, "# code\tname\tx86_64\n%s", rows);
+    return generator_run_on("gen_syscalls.py", "gen_syscalls_bad", table, err, errlen);
 }
 
 static void test_generator_rejects_bad_tables(void **state)
 {
     (void)state;
-    if (!python()) {
+    if (!generator_python()) {
         skip();
         return;
     }

@@ -18,6 +18,8 @@
 #include <cmocka.h>
 #include <sys/wait.h>
 
+#include "slurp.h"
+
 /* The variable ctest sets (plugin and tool paths, data and build folders);
  * fails the test when it is unset. */
 static inline const char *env(const char *name)
@@ -34,26 +36,6 @@ static inline void temp_path(char *path, size_t size, const char *tag, const cha
 {
     snprintf(path, size, "%s/falcoplug_%s_%ld.%s", env("FALCO_BUILD_DIR"), tag, (long)getpid(), ext);
     unlink(path);
-}
-
-/* All of f, NUL-terminated; *len its size when len is not NULL. The caller
- * frees. */
-static inline char *slurp(FILE *f, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
 }
 
 /* Runs the shell command cmd; returns its stdout (NUL-terminated, *len

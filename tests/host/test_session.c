@@ -9,29 +9,6 @@
 #define PER_THREAD 25
 #define THREADS 8
 
-static const char *sess_path(const char *name)
-{
-    static char buf[1024];
-    snprintf(buf, sizeof buf, "%s/libsessplug_%s.so", FALCO_HOST_TEST_PLUGIN_DIR, name);
-    return buf;
-}
-
-static falco_host_plugin *sess_plugin(const char *variant, const char *config, log_capture *log)
-{
-    falco_host_plugin *p = NULL;
-    falco_rc rc = falco_host_plugin_load(sess_path(variant), &p);
-    if (rc != FALCO_OK)
-        print_error("load %s: %s\n", variant, falco_host_errmsg(p));
-    assert_int_equal(rc, FALCO_OK);
-    if (log)
-        falco_host_set_log(p, capture_log, log);
-    rc = falco_host_plugin_init(p, config);
-    if (rc != FALCO_OK)
-        print_error("init %s: %s\n", variant, falco_host_errmsg(p));
-    assert_int_equal(rc, FALCO_OK);
-    return p;
-}
-
 static uint64_t metric(falco_host_plugin *p, const char *name)
 {
     const falco_abi_metric *m;
@@ -94,10 +71,10 @@ static falco_host_session *sess_open(unsigned threads, const char *params, falco
 static void test_parse_filter_and_order(void **state)
 {
     log_capture log = { "" };
-    falco_host_plugin *src = sess_plugin("src", "count=5", NULL);
-    falco_host_plugin *a = sess_plugin("a", "", &log);
-    falco_host_plugin *b = sess_plugin("b", "", &log);
-    falco_host_plugin *c = sess_plugin("c", "types402", &log);
+    falco_host_plugin *src = sess_init_ok("src", "count=5", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "", &log);
+    falco_host_plugin *b = sess_init_ok("b", "", &log);
+    falco_host_plugin *c = sess_init_ok("c", "types402", &log);
     falco_host_session *s = SESS_OPEN(0, "", src, a, b, c);
 
     const falco_host_session_event *ev;
@@ -144,8 +121,8 @@ static void test_parse_filter_and_order(void **state)
 /* The parse log through an extraction, to check "open;" came first. */
 static void test_capture_open_before_first_event(void **state)
 {
-    falco_host_plugin *src = sess_plugin("src", "count=1", NULL);
-    falco_host_plugin *a = sess_plugin("a", "", NULL);
+    falco_host_plugin *src = sess_init_ok("src", "count=1", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "", NULL);
     falco_host_session *s = SESS_OPEN(1, NULL, src, a);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_OK);
@@ -164,10 +141,10 @@ static void test_capture_open_before_first_event(void **state)
 static void test_async_from_8_threads(void **state)
 {
     log_capture log = { "" };
-    falco_host_plugin *src = sess_plugin("src", "count=3", NULL);
-    falco_host_plugin *a = sess_plugin("a", "async8", &log);
-    falco_host_plugin *b = sess_plugin("b", "async8", &log);
-    falco_host_plugin *c = sess_plugin("c", "types402", NULL);
+    falco_host_plugin *src = sess_init_ok("src", "count=3", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "async8", &log);
+    falco_host_plugin *b = sess_init_ok("b", "async8", &log);
+    falco_host_plugin *c = sess_init_ok("c", "types402", NULL);
     falco_host_session *s = SESS_OPEN(0, "", src, a, b, c);
     assert_int_equal(metric(a, "async_ok"), THREADS * PER_THREAD);
     assert_int_equal(metric(a, "async_fail"), THREADS);
@@ -223,8 +200,8 @@ static void test_async_from_8_threads(void **state)
 static void test_async_with_tid_rejected(void **state)
 {
     log_capture log = { "" };
-    falco_host_plugin *src = sess_plugin("src", "count=1", NULL);
-    falco_host_plugin *a = sess_plugin("a", "async8 tid", &log);
+    falco_host_plugin *src = sess_init_ok("src", "count=1", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "async8 tid", &log);
     falco_host_session *s = SESS_OPEN(0, "", src, a);
     assert_int_equal(metric(a, "async_ok"), 0);
     assert_int_equal(falco_host_async_rejected(a), THREADS * (PER_THREAD + 1));
@@ -243,8 +220,8 @@ static void test_async_with_tid_rejected(void **state)
  * event 3 while the pool runs it; r3 runs until close, which must wait. */
 static void test_routines(void **state)
 {
-    falco_host_plugin *src = sess_plugin("src", "count=6", NULL);
-    falco_host_plugin *a = sess_plugin("a", "routines", NULL);
+    falco_host_plugin *src = sess_init_ok("src", "count=6", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "routines", NULL);
     falco_host_session *s = SESS_OPEN(2, "", src, a);
     assert_int_equal(wait_metric(a, "r1", 3), 3);
     /* r1 left by itself; r2 and r3 still subscribed */
@@ -286,8 +263,8 @@ static void test_routines(void **state)
 /* Close right after open, with every routine still pending. */
 static void test_close_with_routines_pending(void **state)
 {
-    falco_host_plugin *src = sess_plugin("src", "count=6", NULL);
-    falco_host_plugin *a = sess_plugin("a", "routines", NULL);
+    falco_host_plugin *src = sess_init_ok("src", "count=6", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "routines", NULL);
     falco_host_session *s = SESS_OPEN(3, "", src, a);
     assert_int_equal(falco_host_session_close(s), FALCO_OK);
     assert_int_equal(metric(a, "running"), 0);
@@ -313,7 +290,7 @@ static void test_close_with_routines_pending(void **state)
  * freed with it (the ASan and valgrind runs see a leak otherwise). */
 static void test_listen_driven_directly(void **state)
 {
-    falco_host_plugin *a = sess_plugin("a", "routines", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "routines", NULL);
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
     assert_int_equal(falco_host_session_add(s, a), FALCO_OK);
@@ -329,8 +306,8 @@ static void test_listen_driven_directly(void **state)
  * between the regular events by timestamp and keeps it. */
 static void test_async_merged_by_timestamp(void **state)
 {
-    falco_host_plugin *src = sess_plugin("src", "count=4", NULL);
-    falco_host_plugin *a = sess_plugin("a", "rasync", NULL);
+    falco_host_plugin *src = sess_init_ok("src", "count=4", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "rasync", NULL);
     falco_host_session *s = SESS_OPEN(0, "", src, a);
     for (int i = 0; i < 1000 && falco_host_session_async_queued(s) < 1; i++)
         sleep_ms(10);
@@ -355,8 +332,8 @@ static void test_async_merged_by_timestamp(void **state)
 static void test_async_too_far_ahead_dropped(void **state)
 {
     log_capture log = { "" };
-    falco_host_plugin *src = sess_plugin("src", "count=2", NULL);
-    falco_host_plugin *a = sess_plugin("a", "rfuture", &log);
+    falco_host_plugin *src = sess_init_ok("src", "count=2", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "rfuture", &log);
     falco_host_session *s = SESS_OPEN(0, "", src, a);
     for (int i = 0; i < 1000 && falco_host_session_async_dropped(s) < 1; i++)
         sleep_ms(10);
@@ -384,10 +361,10 @@ static void on_dump(void *userdata, falco_host_plugin *p, const falco_abi_event 
 
 static void test_dump_state_and_add_rules(void **state)
 {
-    falco_host_plugin *src = sess_plugin("src", "", NULL);
-    falco_host_plugin *a = sess_plugin("a", "", NULL);
-    falco_host_plugin *a2 = sess_plugin("a", "", NULL);
-    falco_host_plugin *c = sess_plugin("c", "", NULL);
+    falco_host_plugin *src = sess_init_ok("src", "", NULL);
+    falco_host_plugin *a = sess_init_ok("a", "", NULL);
+    falco_host_plugin *a2 = sess_init_ok("a", "", NULL);
+    falco_host_plugin *c = sess_init_ok("c", "", NULL);
     falco_host_plugin *raw = load_ok("good");
     falco_host_session *s, *s2;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);

@@ -24,25 +24,6 @@ static void cap_close(void *r)
     falco_capture_close(r);
 }
 
-static falco_host_plugin *sess_plugin(const char *variant, const char *config)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/libsessplug_%s.so", FALCO_HOST_TEST_PLUGIN_DIR, variant);
-    falco_host_plugin *p = NULL;
-    assert_int_equal(falco_host_plugin_load(path, &p), FALCO_OK);
-    assert_int_equal(falco_host_plugin_init(p, config), FALCO_OK);
-    return p;
-}
-
-static uint64_t parsed(falco_host_plugin *p)
-{
-    const falco_abi_metric *m;
-    uint32_t n;
-    assert_int_equal(falco_host_plugin_metrics(p, &m, &n), FALCO_OK);
-    assert_string_equal(m[0].name, "parsed");
-    return m[0].value.u64;
-}
-
 static void test_capture_stream(void **state)
 {
     /* every event of the capture, counted by a plain reader first */
@@ -58,8 +39,8 @@ static void test_capture_stream(void **state)
     falco_capture_close(r);
     assert_true(total > 100);
 
-    falco_host_plugin *c = sess_plugin("c", "typesall async8"); /* every source, every type */
-    falco_host_plugin *a = sess_plugin("a", "");               /* "sess" only */
+    falco_host_plugin *c = sess_init_ok("c", "typesall async8", NULL); /* every source, every type */
+    falco_host_plugin *a = sess_init_ok("a", "", NULL);                /* "sess" only */
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
     assert_int_equal(falco_host_session_add(s, c), FALCO_OK);
@@ -82,8 +63,8 @@ static void test_capture_stream(void **state)
     }
     assert_int_equal(rc, FALCO_EOF);
     assert_int_equal(n, total);
-    assert_int_equal(parsed(c), total);
-    assert_int_equal(parsed(a), 0);
+    assert_int_equal(sess_parsed(c), total);
+    assert_int_equal(sess_parsed(a), 0);
     assert_int_equal(falco_host_session_close(s), FALCO_OK);
     assert_int_equal(g_closed, 1);
     falco_host_session_free(s);
@@ -103,7 +84,7 @@ static falco_rc bad_next(void *u, const falco_abi_event **evt, char *err, size_t
 
 static void test_bad_stream_event(void **state)
 {
-    falco_host_plugin *c = sess_plugin("c", "typesall");
+    falco_host_plugin *c = sess_init_ok("c", "typesall", NULL);
     falco_host_session *s;
     assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
     assert_int_equal(falco_host_session_add(s, c), FALCO_OK);

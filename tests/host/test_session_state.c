@@ -53,21 +53,7 @@ static void cap_close(void *u)
 
 static falco_host_plugin *parser(void)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/libsessplug_c.so", FALCO_HOST_TEST_PLUGIN_DIR);
-    falco_host_plugin *p = NULL;
-    assert_int_equal(falco_host_plugin_load(path, &p), FALCO_OK);
-    assert_int_equal(falco_host_plugin_init(p, "typesall"), FALCO_OK); /* parses every event */
-    return p;
-}
-
-static uint64_t parsed(falco_host_plugin *p)
-{
-    const falco_abi_metric *m;
-    uint32_t n;
-    assert_int_equal(falco_host_plugin_metrics(p, &m, &n), FALCO_OK);
-    assert_string_equal(m[0].name, "parsed");
-    return m[0].value.u64;
+    return sess_init_ok("c", "typesall", NULL); /* parses every event */
 }
 
 static uint16_t type_of(const falco_abi_event *e)
@@ -100,7 +86,7 @@ static void test_starting_state_consumed(void **state)
     falco_host_session *s = open_on(p, &cs, false);
     /* open read the state and the first other event, and parsed the state */
     assert_int_equal(cs.read, STATE_EVENTS + 1);
-    assert_int_equal(parsed(p), STATE_EVENTS);
+    assert_int_equal(sess_parsed(p), STATE_EVENTS);
     const falco_host_session_event *ev;
     falco_rc rc;
     uint64_t n = 0, async = 0;
@@ -118,7 +104,7 @@ static void test_starting_state_consumed(void **state)
     assert_int_equal(rc, FALCO_EOF);
     assert_int_equal(n, ALL_EVENTS - STATE_EVENTS);
     assert_int_equal(async, 7); /* returned, as libsinsp returns them past the start */
-    assert_int_equal(parsed(p), ALL_EVENTS);
+    assert_int_equal(sess_parsed(p), ALL_EVENTS);
     falco_host_session_free(s);
     falco_host_plugin_free(p);
 }
@@ -130,7 +116,7 @@ static void test_live_stream_returns_all(void **state)
     falco_host_plugin *p = parser();
     capstream cs = { 0 };
     falco_host_session *s = open_on(p, &cs, true);
-    assert_int_equal(parsed(p), 0);
+    assert_int_equal(sess_parsed(p), 0);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_OK);
     assert_int_equal(ev->input.evtnum, 1);
@@ -146,7 +132,7 @@ static void test_state_only(void **state)
     falco_host_plugin *p = parser();
     capstream cs = { .stop_at = STATE_EVENTS };
     falco_host_session *s = open_on(p, &cs, false);
-    assert_int_equal(parsed(p), STATE_EVENTS);
+    assert_int_equal(sess_parsed(p), STATE_EVENTS);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_EOF);
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_EOF);
@@ -162,7 +148,7 @@ static void test_failure_in_state(void **state)
     falco_host_plugin *p = parser();
     capstream cs = { .fail_at = 10 };
     falco_host_session *s = open_on(p, &cs, false);
-    assert_int_equal(parsed(p), 10);
+    assert_int_equal(sess_parsed(p), 10);
     const falco_host_session_event *ev;
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_EPARSE);
     assert_non_null(strstr(falco_host_session_errmsg(s), "broken after 10 events"));
@@ -214,7 +200,7 @@ static void test_container_and_async_state(void **state)
     assert_int_equal(falco_host_session_add(s, p), FALCO_OK);
     falco_host_stream st = { .next = synth_next, .userdata = &sy, .live = false };
     assert_int_equal(falco_host_session_open_stream(s, &st), FALCO_OK);
-    assert_int_equal(parsed(p), 2);
+    assert_int_equal(sess_parsed(p), 2);
     static const uint16_t want[] = { FALCO_PPME_SCAPEVENT_E, FALCO_PPME_ASYNCEVENT_E, FALCO_PPME_SCAPEVENT_E };
     const falco_host_session_event *ev;
     for (unsigned i = 0; i < 3; i++) {
@@ -223,7 +209,7 @@ static void test_container_and_async_state(void **state)
         assert_int_equal(type_of(ev->input.evt), want[i]);
     }
     assert_int_equal(falco_host_session_next(s, &ev), FALCO_EOF);
-    assert_int_equal(parsed(p), 5);
+    assert_int_equal(sess_parsed(p), 5);
     falco_host_session_free(s);
     falco_host_plugin_free(p);
 }

@@ -65,6 +65,28 @@ static falco_host_plugin *add_tabimp(falco_host_session *s)
     return imp;
 }
 
+/* A session over curl_google as libsinsp opens it: the capture's lists in
+ * the threads table, tabimp added (in *imp), the events streamed through
+ * cs. */
+static falco_host_session *curl_session(capstream *cs, falco_host_plugin **imp)
+{
+    falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
+    falco_host_session *s;
+    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
+    fill_threads(s, r);
+    *imp = add_tabimp(s);
+    capstream_open(s, cs, r);
+    return s;
+}
+
+/* Every entry the plugin got was released; s freed, then imp. */
+static void end_session(falco_host_session *s, falco_host_plugin *imp)
+{
+    assert_int_equal(falco_host_session_entries_held(s), 0);
+    falco_host_session_free(s);
+    falco_host_plugin_free(imp);
+}
+
 static void test_threads_from_capture(void **state)
 {
     falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
@@ -240,13 +262,9 @@ static const struct {
 
 static void test_threads_follow_events(void **state)
 {
-    falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    fill_threads(s, r);
-    falco_host_plugin *imp = add_tabimp(s);
     capstream cs;
-    capstream_open(s, &cs, r);
+    falco_host_plugin *imp;
+    falco_host_session *s = curl_session(&cs, &imp);
     const falco_host_session_event *ev;
     falco_rc rc;
     size_t checked = 0;
@@ -276,9 +294,7 @@ static void test_threads_follow_events(void **state)
     uint64_t size;
     assert_string_equal(falco_host_session_table(s, 0, &kt, &size), "threads");
     assert_int_equal(size, 54);
-    assert_int_equal(falco_host_session_entries_held(s), 0);
-    falco_host_session_free(s);
-    falco_host_plugin_free(imp);
+    end_session(s, imp);
 }
 
 /* The fds curl (17497) opens, duplicates, connects and closes, the thread
@@ -374,13 +390,9 @@ static void summarize(void *userdata, const char *json, size_t len)
 
 static void test_threads_fds_follow_events(void **state)
 {
-    falco_capture_reader *r = capstream_reader(FALCO_TEST_CAPTURE);
-    falco_host_session *s;
-    assert_int_equal(falco_host_session_new(0, &s), FALCO_OK);
-    fill_threads(s, r);
-    falco_host_plugin *imp = add_tabimp(s);
     capstream cs;
-    capstream_open(s, &cs, r);
+    falco_host_plugin *imp;
+    falco_host_session *s = curl_session(&cs, &imp);
     fd_summary sum = { .doc = falco_json_doc_new() };
     assert_non_null(sum.doc);
     const falco_host_session_event *ev;
@@ -403,9 +415,7 @@ static void test_threads_fds_follow_events(void **state)
     assert_int_equal(rc, FALCO_EOF);
     assert_int_equal(next, sizeof fd_points / sizeof fd_points[0]);
     falco_json_doc_free(sum.doc);
-    assert_int_equal(falco_host_session_entries_held(s), 0);
-    falco_host_session_free(s);
-    falco_host_plugin_free(imp);
+    end_session(s, imp);
 }
 
 /* tests/capture's synthetic capture (test_convert_golden writes it): an
@@ -528,9 +538,7 @@ static void test_threads_synthetic(void **state)
     }
     falco_json_doc_free(tl->doc);
     free(tl);
-    assert_int_equal(falco_host_session_entries_held(s), 0);
-    falco_host_session_free(s);
-    falco_host_plugin_free(imp);
+    end_session(s, imp);
 }
 
 int main(void)

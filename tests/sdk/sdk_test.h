@@ -12,6 +12,8 @@
 
 #include <falco/host.h>
 
+#include "slurp.h"
+
 /* The path in environment variable `var` (set by tests/sdk/CMakeLists.txt). */
 static inline const char *sdkt_env(const char *var) {
     const char *v = getenv(var);
@@ -117,19 +119,7 @@ static inline const char *sdkt_extract_str(falco_host_plugin *p, const char *exp
 static inline char *sdkt_run(const char *cmd, int *status) {
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
-    size_t cap = 4096, len = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    size_t n;
-    while ((n = fread(out + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            cap *= 2;
-            out = realloc(out, cap);
-            assert_non_null(out);
-        }
-    }
-    out[len] = '\0';
+    char *out = slurp(f, NULL);
     int st = pclose(f);
     if (status)
         *status = st;
