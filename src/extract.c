@@ -240,37 +240,20 @@ falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s) {
 
 /* The first value of a single-field call (the way libsinsp asks) is copied
  * into the extraction's own buffer when it fits: no arena, so the next call
- * keeps the fast path (an arena that was used must be reset first). */
-/* Copies n bytes (n <= 32) with at most two overlapping fixed-size copies
- * per size class, which compilers turn into plain loads and stores: short
- * values are the common case and a libc call costs more than the copy. */
-static inline void copy_small(char *dst, const char *src, size_t n) {
-    if (n >= 16) {
-        memcpy(dst, src, 16);
-        memcpy(dst + n - 16, src + n - 16, 16);
-    } else if (n >= 8) {
-        memcpy(dst, src, 8);
-        memcpy(dst + n - 8, src + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(dst, src, 4);
-        memcpy(dst + n - 4, src + n - 4, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            dst[i] = src[i];
-    }
-}
+ * keeps the fast path (an arena that was used must be reset first).
+ *
+ * Up to STR_BYTEWISE bytes are copied one at a time, read as an extractor
+ * that has just formatted the value wrote them (digit by digit, or through
+ * snprintf): a wide load of bytes stored one by one (strlen's, memchr's, an
+ * 8-byte copy) cannot take their values from the store buffer and waits for
+ * the stores to complete. That stall cost about 10 ns a call, more than the
+ * rest of the extraction (dummy.strvalue: 28 ns against the raw plugin's 15,
+ * 17 with the byte copy). Longer values use the library's wide scans. */
+#define STR_BYTEWISE 32u
 
-/* s holds len bytes, plus a NUL after them when `terminated` (then copied
- * with it, one copy fewer). */
-static inline falco_rc str_inline(falco_extract *x, const char *s, size_t len, bool terminated) {
+/* The value in the extraction's buffer is complete: hand it to the host. */
+static inline falco_rc str_done(falco_extract *x) {
     falco__extract_head *h = &x->head;
-    size_t n = terminated ? len + 1 : len;
-    if (n <= 32)
-        copy_small(x->strbuf, s, n);
-    else
-        memcpy(x->strbuf, s, n);
-    if (!terminated)
-        x->strbuf[len] = '\0';
     h->first.str = x->strbuf;
     h->req->res.str = &h->first.str;
     h->req->res_len = 1;
@@ -299,9 +282,18 @@ __attribute__((noinline)) static falco_rc str_general(falco_extract *x, const ch
 
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
     if (x->head.st.v.fast == FALCO__KIND_STR && s && len < sizeof x->strbuf) {
-        if (memchr(s, '\0', len))
-            return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
-        return str_inline(x, s, len, false);
+        char *d = x->strbuf;
+        if (len <= STR_BYTEWISE) {
+            for (size_t i = 0; i < len; i++)
+                if (!(d[i] = s[i]))
+                    return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
+        } else {
+            if (memchr(s, '\0', len))
+                return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
+            memcpy(d, s, len);
+        }
+        d[len] = '\0';
+        return str_done(x);
     }
     return str_general(x, s, len);
 }
@@ -309,11 +301,18 @@ falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
 falco_rc falco_extract_str(falco_extract *x, const char *s) {
     if (__builtin_expect(!s, 0))
         return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
-    size_t len = strlen(s);
-    /* strlen found the only NUL: no need to look for one inside. */
-    if (__builtin_expect(x->head.st.v.fast == FALCO__KIND_STR && len < sizeof x->strbuf, 1))
-        return str_inline(x, s, len, true);
-    return str_general(x, s, len);
+    if (__builtin_expect(x->head.st.v.fast != FALCO__KIND_STR, 0))
+        return str_general(x, s, strlen(s));
+    char *d = x->strbuf;
+    for (size_t i = 0; i < STR_BYTEWISE; i++)
+        if (!(d[i] = s[i]))
+            return str_done(x);
+    /* Longer: the rest measured and copied whole (the NUL with it). */
+    size_t len = STR_BYTEWISE + strlen(s + STR_BYTEWISE);
+    if (len >= sizeof x->strbuf)
+        return str_general(x, s, len); /* strlen found the only NUL: str_general's check passes */
+    memcpy(d + STR_BYTEWISE, s + STR_BYTEWISE, len - STR_BYTEWISE + 1);
+    return str_done(x);
 }
 
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
