@@ -119,7 +119,7 @@ static void test_run_script(void **state) {
     assert_non_null(strstr(out, "\n# libsinsp_pipeline: skipped, the real host /nonexistent/plughost"));
     /* It ends with one ratio line per path, in this order. */
     static const char *const paths[] = {"extract_u64",   "extract_str",   "extract_arg",
-                                        "extract_payload", "next_batch_1", "next_batch_16",
+                                        "extract_payload", "extract_rotation", "next_batch_1", "next_batch_16",
                                         "next_batch_64", "next_batch_512", "table_read",
                                         "table_read_owner"};
     const char *line = strstr(out, "\nratio ");

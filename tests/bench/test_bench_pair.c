@@ -164,6 +164,25 @@ static void test_pair_alternates(void **state) {
 /* The same code on both sides: the median of the pair ratios is near 1,
  * whatever the load (both sides of a pair share it); the bound only catches
  * a ratio computed from the wrong samples or sides. */
+/* --rotate: the fields asked in turn on each event, one path; a sample holds
+ * whole events (samples of 101 calls over 2 fields: 102), 2020 / 101 pairs. */
+static void test_pair_rotation(void **state) {
+    (void)state;
+    char *out;
+    assert_int_equal(run(BENCH_FALCOPLUG " bench --pair " BENCH_RAW_PLUGIN " " BENCH_SDK_PLUGIN
+                                         " --only extract --rotate --field bench.u64 --field bench.str"
+                                         " --iterations 2020 --sample-calls 101 --samples",
+                         &out),
+                     0);
+    check_pairs(out, "extract:bench.u64+bench.str", "ns/op", 20, 102, 0);
+    assert_int_equal(count_prefix(out, "pair "), 1);
+    free(out);
+    assert_int_equal(run(BENCH_FALCOPLUG " bench " BENCH_SDK_PLUGIN " --only extract --rotate --field bench.u64", &out),
+                     2);
+    assert_non_null(strstr(out, "--rotate needs two or more --field options"));
+    free(out);
+}
+
 static void test_pair_same_plugin(void **state) {
     (void)state;
     char *out;
@@ -345,7 +364,8 @@ static void test_run_script_pairs(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pair_alternates), cmocka_unit_test(test_pair_same_plugin),
+        cmocka_unit_test(test_pair_alternates),
+        cmocka_unit_test(test_pair_rotation), cmocka_unit_test(test_pair_same_plugin),
         cmocka_unit_test(test_pair_refusals),   cmocka_unit_test(test_tables_alternate),
         cmocka_unit_test(test_cputime),         cmocka_unit_test(test_run_script_pairs),
     };

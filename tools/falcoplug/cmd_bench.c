@@ -4,7 +4,7 @@
  *
  *   falcoplug bench PLUGIN [--config JSON] [--open PARAMS] [--field NAME]...
  *                          [--iterations N] [--sample-calls N]
- *                          [--only extract|next_batch]
+ *                          [--only extract|next_batch] [--rotate]
  *   falcoplug bench --pair A.so B.so [the same options] [--samples]
  *
  * The host library loads, validates and initializes the plugin (in a
@@ -142,18 +142,22 @@ typedef struct bench_options {
     uint64_t iterations, sample_calls;
     bool extract, next_batch;
     bool pair, print_samples;
+    bool rotate; /* --rotate: the fields in turn on each event, one path */
 } bench_options;
 
 static int usage(FILE *out) {
     fprintf(out, "usage: falcoplug bench PLUGIN [--config JSON] [--open PARAMS] [--field NAME]...\n"
                  "                       [--iterations N] [--sample-calls N] [--only extract|next_batch]\n"
+                 "                       [--rotate]\n"
                  "       falcoplug bench --pair A.so B.so [the same options] [--samples]\n"
                  "Measures extract_fields (one field per call, as libsinsp) and next_batch in ns per\n"
                  "operation: mean and p50/p90/p99 over samples of %u calls (--sample-calls). Defaults:\n"
                  "every field that needs no argument, %u iterations per path.\n"
                  "--pair loads both plugins in this process and alternates their samples (A B, B A,\n"
                  "...): per path, the median and quartiles of the per-pair ratios B/A, and each\n"
-                 "side's p50. --samples prints every sample: \"sample PATH UNIT PAIR a|b NS OPS\".\n",
+                 "side's p50. --samples prints every sample: \"sample PATH UNIT PAIR a|b NS OPS\".\n"
+                 "--rotate measures the --field fields as one path, \"extract:F1+F2+...\": each event\n"
+                 "is asked every field in turn, as libsinsp asks a rule's fields (ns per call).\n",
             SAMPLE_CALLS, DEFAULT_ITERATIONS);
     return out == stdout ? 0 : 2;
 }
@@ -173,6 +177,10 @@ static int parse_options(int argc, char **argv, bench_options *o) {
         }
         if (strcmp(a, "--samples") == 0) {
             o->print_samples = true;
+            continue;
+        }
+        if (strcmp(a, "--rotate") == 0) {
+            o->rotate = true;
             continue;
         }
         if (a[0] == '-' && a[1] == '-' && !v) {
@@ -217,6 +225,10 @@ static int parse_options(int argc, char **argv, bench_options *o) {
         fprintf(stderr, "falcoplug bench: %s\n",
                 o->pair ? "--pair needs two plugins, A (the baseline) and B"
                         : o->nplugins ? "two plugins need --pair" : "no plugin given");
+        return usage(stderr);
+    }
+    if (o->rotate && o->nfields < 2) {
+        fprintf(stderr, "falcoplug bench: --rotate needs two or more --field options\n");
         return usage(stderr);
     }
     if (o->print_samples && !o->pair) {
@@ -632,14 +644,19 @@ static uint64_t consume(const falco_abi_extract_field *f) {
     }
 }
 
-/* Runs `calls` extractions of ref; returns 0 or the failing rc. */
-static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t calls, uint64_t *evtnum) {
+/* Runs `calls` extractions of the nrefs fields at refs, in turn, each event
+ * asked every field before the next event (nrefs 1: one field, a new event
+ * every call); returns 0 or the failing rc. */
+static falco_abi_rc extract_calls(bench_run *r, const field_ref *refs, size_t nrefs, uint64_t calls,
+                                  uint64_t *evtnum) {
     uint64_t sink = 0;
     /* owner and table reader as the host's extraction fills them */
     falco_abi_field_extract_input base = {0};
     (void)falco_host_extract_window_open(r->hp, &base);
     falco_abi_rc rc = FALCO_ABI_RC_SUCCESS;
+    size_t next = 0;
     for (uint64_t i = 0; i < calls; i++) {
+        const field_ref *ref = &refs[next];
         /* Filled for every call, as libsinsp's plugin filtercheck does. */
         falco_abi_extract_field f = {.field_id = ref->field->id, .field = ref->field->name,
                                      .arg_key = ref->arg_key, .arg_index = ref->arg_index,
@@ -650,7 +667,10 @@ static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t c
         falco_abi_field_extract_input in = base;
         in.num_fields = 1;
         in.fields = &f;
-        ++*evtnum;
+        if (++next == nrefs) {
+            next = 0;
+            ++*evtnum; /* every field asked: the next event */
+        }
         if ((rc = r->api.extract_fields(r->rec->state, &ev, &in)) != FALCO_ABI_RC_SUCCESS)
             break;
         sink += consume(&f);
@@ -660,37 +680,44 @@ static falco_abi_rc extract_calls(bench_run *r, const field_ref *ref, uint64_t c
     return rc;
 }
 
-/* Extractions of expr, on every side: a checked extraction first (the host
- * validates the result), a warm-up, then the samples, alternating sides. */
-static int bench_field(bench_run *runs, size_t nsides, const char *expr) {
+/* Extractions of the nexprs fields exprs (one: a field; more: in turn on
+ * each event, --rotate), on every side: a checked extraction of each first
+ * (the host validates the result), a warm-up, then the samples, alternating
+ * sides. */
+static int bench_fields(bench_run *runs, size_t nsides, const char *const *exprs, size_t nexprs) {
     const bench_options *o = runs[0].o;
-    field_ref refs[MAX_SIDES] = {{0}};
-    falco_host_extractor *xs[MAX_SIDES] = {0};
+    field_ref refs[MAX_SIDES][MAX_FIELDS] = {{{0}}};
     samples s[MAX_SIDES] = {{0}};
     uint64_t evtnum[MAX_SIDES] = {1, 1};
     taken order = {0};
     int ret = 0;
     for (size_t k = 0; k < nsides && !ret; k++) {
         bench_run *r = &runs[k];
-        falco_host_values vals;
         falco_abi_event_input ev = {.evt = (const falco_abi_event *)r->events[0], .evtnum = 1, .evtsrc = r->evtsrc};
-        if (field_ref_parse(r, expr, &refs[k]) != 0)
-            ret = 1;
-        else if (falco_host_extractor_new(r->hp, expr, &xs[k]) != FALCO_OK ||
-                 falco_host_extract(xs[k], &ev, false, &vals) != FALCO_OK)
-            ret = fail(r, expr);
+        for (size_t j = 0; j < nexprs && !ret; j++) {
+            falco_host_values vals;
+            falco_host_extractor *x = NULL;
+            if (field_ref_parse(r, exprs[j], &refs[k][j]) != 0)
+                ret = 1;
+            else if (falco_host_extractor_new(r->hp, exprs[j], &x) != FALCO_OK ||
+                     falco_host_extract(x, &ev, false, &vals) != FALCO_OK)
+                ret = fail(r, exprs[j]);
+            falco_host_extractor_free(x);
+        }
     }
     uint64_t per, nsamples;
     plan(o, &per, &nsamples);
+    if (per % nexprs) /* whole events in every sample */
+        per += nexprs - per % nexprs;
     falco_abi_rc rc = FALCO_ABI_RC_SUCCESS;
     size_t k = 0; /* the side called last: the one that failed */
     for (size_t w = 0; !ret && w < nsides && rc == FALCO_ABI_RC_SUCCESS; w++) /* warm-up */
-        rc = extract_calls(&runs[k = w], &refs[w], per * nsamples / 10 + per, &evtnum[w]);
+        rc = extract_calls(&runs[k = w], refs[w], nexprs, (nsamples / 10 + 1) * per, &evtnum[w]);
     for (uint64_t i = 0; !ret && rc == FALCO_ABI_RC_SUCCESS && i < nsamples; i++)
         for (size_t turn = 0; !ret && rc == FALCO_ABI_RC_SUCCESS && turn < nsides; turn++) {
             k = side_of(i, turn, nsides);
             uint64_t t0 = now_ns();
-            rc = extract_calls(&runs[k], &refs[k], per, &evtnum[k]);
+            rc = extract_calls(&runs[k], refs[k], nexprs, per, &evtnum[k]);
             uint64_t t1 = now_ns();
             if (!samples_add(&s[k], t1 - t0, per) || (o->print_samples && !taken_add(&order, k)))
                 ret = out_of_memory();
@@ -699,7 +726,9 @@ static int bench_field(bench_run *runs, size_t nsides, const char *expr) {
         ret = fail_plugin(&runs[k], "extract_fields", rc);
     } else if (!ret) {
         char path[300];
-        snprintf(path, sizeof path, "extract:%s", expr);
+        size_t used = (size_t)snprintf(path, sizeof path, "extract:%s", exprs[0]);
+        for (size_t j = 1; j < nexprs && used < sizeof path; j++)
+            used += (size_t)snprintf(path + used, sizeof path - used, "+%s", exprs[j]);
         if (nsides == 1) {
             ret = samples_print(&s[0], path, "ns/op");
         } else {
@@ -709,14 +738,21 @@ static int bench_field(bench_run *runs, size_t nsides, const char *expr) {
     }
     for (k = 0; k < nsides; k++) {
         samples_free(&s[k]);
-        falco_host_extractor_free(xs[k]);
-        free(refs[k].arg_key);
+        for (size_t j = 0; j < nexprs; j++)
+            free(refs[k][j].arg_key);
     }
     free(order.side);
     return ret;
 }
+
+static int bench_field(bench_run *runs, size_t nsides, const char *expr) {
+    return bench_fields(runs, nsides, &expr, 1);
+}
+
 static int bench_extract(bench_run *runs, size_t nsides) {
     const bench_options *o = runs[0].o;
+    if (o->rotate)
+        return bench_fields(runs, nsides, o->fields, o->nfields);
     if (o->nfields) {
         for (size_t i = 0; i < o->nfields; i++)
             if (bench_field(runs, nsides, o->fields[i]) != 0)
