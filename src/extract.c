@@ -250,6 +250,7 @@ falco_rc falco__extract_str_ref_slow(falco_extract *x, const char *s) {
  * rest of the extraction (dummy.strvalue: 28 ns against the raw plugin's 15,
  * 17 with the byte copy). Longer values use the library's wide scans. */
 #define STR_BYTEWISE 32u
+_Static_assert(STR_BYTEWISE % 4 == 0, "falco_extract_str copies four bytes a turn");
 
 /* The value in the extraction's buffer is complete: hand it to the host. */
 static inline falco_rc str_done(falco_extract *x) {
@@ -304,9 +305,16 @@ falco_rc falco_extract_str(falco_extract *x, const char *s) {
     if (__builtin_expect(x->head.st.v.fast != FALCO__KIND_STR, 0))
         return str_general(x, s, strlen(s));
     char *d = x->strbuf;
-    for (size_t i = 0; i < STR_BYTEWISE; i++)
+    for (size_t i = 0; i < STR_BYTEWISE; i += 4) { /* four bytes a turn: one loop test for four */
         if (!(d[i] = s[i]))
             return str_done(x);
+        if (!(d[i + 1] = s[i + 1]))
+            return str_done(x);
+        if (!(d[i + 2] = s[i + 2]))
+            return str_done(x);
+        if (!(d[i + 3] = s[i + 3]))
+            return str_done(x);
+    }
     /* Longer: the rest measured and copied whole (the NUL with it). */
     size_t len = STR_BYTEWISE + strlen(s + STR_BYTEWISE);
     if (len >= sizeof x->strbuf)
