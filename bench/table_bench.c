@@ -37,6 +37,7 @@
 
 #include <falco/host.h>
 
+#include "bench_stats.h" /* tools/falcoplug: the pair line falcoplug bench prints */
 #include "table_bench.h"
 
 #define SAMPLES 101
@@ -104,17 +105,6 @@ static uint64_t now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of n sorted values (as falcoplug bench). */
-static double percentile(const double *sorted, size_t n, unsigned pct) {
-    size_t rank = ((size_t)pct * n + 99) / 100;
-    return sorted[rank ? rank - 1 : 0];
 }
 
 /* One extraction of key; returns its value, or exits naming the problem. */
@@ -193,12 +183,9 @@ static void pair_print(const char *path, const series *a, const series *b, uint6
         vb[i] = (double)b->ns[i] / (double)calls;
         v[i] = a->ns[i] ? vb[i] / va[i] : 0.0;
     }
-    qsort(v, n, sizeof *v, cmp_double);
-    qsort(va, n, sizeof *va, cmp_double);
-    qsort(vb, n, sizeof *vb, cmp_double);
-    printf("pair %s ns/call a_p50=%.2f b_p50=%.2f ratio=%.4f p25=%.4f p75=%.4f pairs=%zu\n", path,
-           percentile(va, n, 50), percentile(vb, n, 50), percentile(v, n, 50), percentile(v, n, 25),
-           percentile(v, n, 75), n);
+    qsort(va, n, sizeof *va, bench_cmp_double);
+    qsort(vb, n, sizeof *vb, bench_cmp_double);
+    bench_pair_line(path, "ns/call", bench_percentile(va, n, 50), bench_percentile(vb, n, 50), v, n);
     free(v);
 }
 

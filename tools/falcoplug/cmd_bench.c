@@ -68,6 +68,7 @@
 
 #include <falco/host.h>
 
+#include "bench_stats.h"
 #include "falcoplug.h"
 
 #define SAMPLE_CALLS 1000u        /* calls per sample, by default */
@@ -279,17 +280,6 @@ static double per_op(const samples *s, size_t i) {
     return s->ops[i] ? (double)s->ns[i] / (double)s->ops[i] : 0.0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of n sorted values. */
-static double percentile(const double *sorted, size_t n, unsigned pct) {
-    size_t rank = ((size_t)pct * n + 99) / 100;
-    return sorted[rank ? rank - 1 : 0];
-}
-
 /* The samples' ns per op, sorted; NULL (message printed) when out of memory. */
 static double *sorted_per_op(const samples *s) {
     double *v = malloc((s->count ? s->count : 1) * sizeof *v);
@@ -301,7 +291,7 @@ static double *sorted_per_op(const samples *s) {
     for (size_t i = 0; i < s->count; i++)
         if (s->ops[i])
             v[n++] = per_op(s, i);
-    qsort(v, n, sizeof *v, cmp_double);
+    qsort(v, n, sizeof *v, bench_cmp_double);
     return v;
 }
 
@@ -317,8 +307,8 @@ static int samples_print(const samples *s, const char *path, const char *unit) {
     if (!v)
         return 1;
     printf("bench %s %s mean=%.2f p50=%.2f p90=%.2f p99=%.2f n=%" PRIu64 "\n", path, unit,
-           (double)s->total_ns / (double)s->total_ops, percentile(v, n, 50), percentile(v, n, 90),
-           percentile(v, n, 99), s->total_ops);
+           (double)s->total_ns / (double)s->total_ops, bench_percentile(v, n, 50), bench_percentile(v, n, 90),
+           bench_percentile(v, n, 99), s->total_ops);
     fflush(stdout);
     free(v);
     return 0;
@@ -345,16 +335,12 @@ static int pair_print(const samples *a, const samples *b, const char *path, cons
         printf("# %s: nothing measured\n", path);
         goto out;
     }
-    qsort(ratios, n, sizeof *ratios, cmp_double);
     size_t na = 0, nb = 0;
     for (size_t i = 0; i < a->count; i++)
         na += a->ops[i] != 0;
     for (size_t i = 0; i < b->count; i++)
         nb += b->ops[i] != 0;
-    printf("pair %s %s a_p50=%.2f b_p50=%.2f ratio=%.4f p25=%.4f p75=%.4f pairs=%zu\n", path, unit,
-           percentile(va, na, 50), percentile(vb, nb, 50), percentile(ratios, n, 50), percentile(ratios, n, 25),
-           percentile(ratios, n, 75), n);
-    fflush(stdout);
+    bench_pair_line(path, unit, bench_percentile(va, na, 50), bench_percentile(vb, nb, 50), ratios, n);
 out:
     free(ratios);
     free(va);
