@@ -326,17 +326,18 @@ falco_rc falco_extract_str(falco_extract *x, const char *s) {
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {
     if (cur_kind(x) != FALCO__KIND_BUF)
         return kind_error(x, FALCO__KIND_BUF);
-    const falco_field *fd = &x->fields[x->head.req->field_id];
-    /* libsinsp takes an ipnet value as an address and matches it against the
-     * filter's networks; it aborts the filter on any other size, so a
-     * network (address + prefix or mask) is refused here, saying so. */
-    if (len != 4 && len != 16 && fd->type == FALCO_FIELD_IPNET)
-        return falco_extract_error(x, FALCO_EINVAL,
-                                   "an ipnet value is an address, 4 (IPv4) or 16 (IPv6) bytes, that filters "
-                                   "match against networks (%s = 10.0.0.0/8), not %u bytes",
-                                   fd->name, len);
-    if (len != 4 && len != 16)
+    if (len != 4 && len != 16) {
+        const falco_field *fd = &x->fields[x->head.req->field_id];
+        /* libsinsp takes an ipnet value as an address and matches it against
+         * the filter's networks; it aborts the filter on any other size, so
+         * a network (address + prefix or mask) is refused, saying so. */
+        if (fd->type == FALCO_FIELD_IPNET)
+            return falco_extract_error(x, FALCO_EINVAL,
+                                       "an ipnet value is an address, 4 (IPv4) or 16 (IPv6) bytes, that filters "
+                                       "match against networks (%s = 10.0.0.0/8), not %u bytes",
+                                       fd->name, len);
         return falco_extract_error(x, FALCO_EINVAL, "an IP address is 4 or 16 bytes, not %u", len);
+    }
     if (!addr)
         return falco_extract_error(x, FALCO_EINVAL, "a NULL address was set");
     void *copy = call_alloc(x, len);

@@ -194,6 +194,16 @@ static inline void falco__tables_enter(falco_plugin *p, const falco_abi_table_re
     c->writer = w;
     c->phase = phase;
 }
+/* The end of a host call's access: end_call only warns of entries still
+ * held, in debug builds. */
+static inline void falco__tables_check_held(falco_plugin *p) {
+#ifndef NDEBUG
+    if (((falco__table_call *)(void *)p->tables)->held)
+        falco__tables_hooks_of(p->decl)->end_call(p);
+#else
+    (void)p;
+#endif
+}
 /* An extraction's read-only grant and its end: the reader and the phase
  * only (writes are refused in the read-only phase before the writer is
  * looked at, and outside host calls before anything is). */
@@ -206,20 +216,14 @@ static inline void falco__tables_leave_ro(falco_plugin *p) {
     falco__table_call *c = (falco__table_call *)(void *)p->tables;
     c->reader = NULL;
     c->phase = FALCO__TPHASE_NONE;
-#ifndef NDEBUG
-    if (c->held)
-        falco__tables_hooks_of(p->decl)->end_call(p);
-#endif
+    falco__tables_check_held(p);
 }
 /* Ends the call's access (and checks for unreleased entries); only when
  * p->tables is set. A reader of NULL is what tells table calls that no host
  * call grants access (their one compare, table_import.c). */
 static inline void falco__tables_leave(falco_plugin *p) {
     falco__tables_enter(p, NULL, NULL, FALCO__TPHASE_NONE);
-#ifndef NDEBUG /* end_call only warns of entries still held, in debug builds */
-    if (((falco__table_call *)(void *)p->tables)->held)
-        falco__tables_hooks_of(p->decl)->end_call(p);
-#endif
+    falco__tables_check_held(p);
 }
 
 /* Error helpers. */
