@@ -32,21 +32,13 @@
 
 bool run_event_plugin_id(const void *ev, size_t len, uint32_t *id)
 {
-    /* param 0 follows the 26-byte header and one u32 length per param (these
-     * types have large-payload lengths): 2 params for 322, 3 for 402 */
-    uint32_t nparams, len0;
-    *id = 0;
-    if (len < sizeof(falco_abi_event))
-        return false;
-    memcpy(&nparams, (const char *)ev + 22, 4);
-    if (nparams == 0 || nparams > 3)
-        return false;
-    size_t at = sizeof(falco_abi_event) + 4u * nparams;
-    memcpy(&len0, (const char *)ev + sizeof(falco_abi_event), 4);
-    if (len0 != 4 || len < at + 4)
-        return false;
-    memcpy(id, (const char *)ev + at, 4);
-    return true;
+    /* the event layer knows each type's layout (2 params for 322, 3 for 402) */
+    falco_evt_view v;
+    uint64_t u = 0;
+    bool ok = falco_evt_view_init(&v, ev, len) == FALCO_OK && falco_evt_param_u64(&v, 0, &u) == FALCO_OK &&
+              u <= UINT32_MAX;
+    *id = ok ? (uint32_t)u : 0;
+    return ok;
 }
 
 /* The source of ev for p, or NULL when it belongs to an unknown plugin. */
