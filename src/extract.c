@@ -281,29 +281,54 @@ __attribute__((noinline)) static falco_rc str_general(falco_extract *x, const ch
     return falco_extract_str_ref(x, copy);
 }
 
+__attribute__((noinline)) static falco_rc str_has_nul(falco_extract *x) {
+    return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
+}
+/* A first value of falco_extract_strn longer than STR_BYTEWISE that fits. */
+__attribute__((noinline)) static falco_rc strn_long(falco_extract *x, const char *s, size_t len) {
+    if (memchr(s, '\0', len))
+        return str_has_nul(x);
+    memcpy(x->strbuf, s, len);
+    x->strbuf[len] = '\0';
+    return str_done(x);
+}
+
 falco_rc falco_extract_strn(falco_extract *x, const char *s, size_t len) {
-    if (x->head.st.v.fast == FALCO__KIND_STR && s && len < sizeof x->strbuf) {
-        char *d = x->strbuf;
-        if (len <= STR_BYTEWISE) {
-            for (size_t i = 0; i < len; i++)
-                if (!(d[i] = s[i]))
-                    return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
-        } else {
-            if (memchr(s, '\0', len))
-                return falco_extract_error(x, FALCO_EINVAL, "string value contains a NUL byte");
-            memcpy(d, s, len);
-        }
-        d[len] = '\0';
-        return str_done(x);
-    }
-    return str_general(x, s, len);
+    if (__builtin_expect(x->head.st.v.fast != FALCO__KIND_STR || !s || len >= sizeof x->strbuf, 0))
+        return str_general(x, s, len);
+    if (len > STR_BYTEWISE)
+        return strn_long(x, s, len);
+    char *d = x->strbuf;
+    for (size_t i = 0; i < len; i++)
+        if (!(d[i] = s[i]))
+            return str_has_nul(x);
+    d[len] = '\0';
+    return str_done(x);
+}
+
+/* falco_extract_str's cold paths, out of line so that its fast path (the
+ * byte copy) makes no call and needs no stack frame: each is a tail call. */
+__attribute__((noinline)) static falco_rc str_null(falco_extract *x) {
+    return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
+}
+__attribute__((noinline)) static falco_rc str_measured(falco_extract *x, const char *s) {
+    return str_general(x, s, strlen(s));
+}
+/* A first value longer than STR_BYTEWISE, whose first bytes are copied:
+ * the rest measured and copied whole (the NUL with it). */
+__attribute__((noinline)) static falco_rc str_long(falco_extract *x, const char *s) {
+    size_t len = STR_BYTEWISE + strlen(s + STR_BYTEWISE);
+    if (len >= sizeof x->strbuf)
+        return str_general(x, s, len); /* strlen found the only NUL: str_general's check passes */
+    memcpy(x->strbuf + STR_BYTEWISE, s + STR_BYTEWISE, len - STR_BYTEWISE + 1);
+    return str_done(x);
 }
 
 falco_rc falco_extract_str(falco_extract *x, const char *s) {
     if (__builtin_expect(!s, 0))
-        return falco_extract_error(x, FALCO_EINVAL, "a NULL string was set");
+        return str_null(x);
     if (__builtin_expect(x->head.st.v.fast != FALCO__KIND_STR, 0))
-        return str_general(x, s, strlen(s));
+        return str_measured(x, s);
     char *d = x->strbuf;
     for (size_t i = 0; i < STR_BYTEWISE; i += 4) { /* four bytes a turn: one loop test for four */
         if (!(d[i] = s[i]))
@@ -315,12 +340,7 @@ falco_rc falco_extract_str(falco_extract *x, const char *s) {
         if (!(d[i + 3] = s[i + 3]))
             return str_done(x);
     }
-    /* Longer: the rest measured and copied whole (the NUL with it). */
-    size_t len = STR_BYTEWISE + strlen(s + STR_BYTEWISE);
-    if (len >= sizeof x->strbuf)
-        return str_general(x, s, len); /* strlen found the only NUL: str_general's check passes */
-    memcpy(d + STR_BYTEWISE, s + STR_BYTEWISE, len - STR_BYTEWISE + 1);
-    return str_done(x);
+    return str_long(x, s);
 }
 
 falco_rc falco_extract_ip(falco_extract *x, const void *addr, uint32_t len) {

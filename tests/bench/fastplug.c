@@ -4,7 +4,7 @@
  * wrong kind), strings copied by falco_extract_str/strn around the size of
  * the extraction's own buffer, list values. Events are plugin events whose
  * payload is one u64: the length of the string fields' value (bit 63: put
- * a NUL inside the strn value).
+ * a NUL inside the strn value, set a NULL string on f.str).
  */
 #include <string.h>
 
@@ -48,6 +48,8 @@ static falco_rc f_str(falco_extract *x, const falco_event *ev) {
     bool nul;
     char buf[sizeof text];
     FALCO_TRY(length_of(ev, &len, &nul));
+    if (nul) /* the flag asks for a NULL string */
+        return falco_extract_str(x, NULL);
     memcpy(buf, text, len);
     buf[len] = '\0';
     falco_rc rc = falco_extract_str(x, buf);

@@ -162,6 +162,10 @@ static void test_nul_inside(void **state) {
                      "field 'f.strn': string value contains a NUL byte");
         check_string(F_STRN, lengths[i]);
     }
+    /* falco_extract_str(x, NULL) is refused with a message naming the
+     * field, and the next call takes the fast path again. */
+    expect_error(F_STR, false, 0, NULL, NUL_INSIDE, "field 'f.str': a NULL string was set");
+    check_string(F_STR, 5);
 }
 
 static void test_list_values(void **state) {
