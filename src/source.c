@@ -487,6 +487,10 @@ falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, ui
     return FALCO_OK;
 }
 
+falco_rc falco__batch_add_plugin_bytes_slow(falco_batch *b, uint64_t bytes, uint32_t len, uint64_t ts) {
+    return falco__batch_add_plugin_event_slow(b, &bytes, len, ts); /* len <= 8: within bytes */
+}
+
 falco_rc falco_batch_add_event(falco_batch *b, const void *event, size_t len) {
     falco__batch_head *h = &b->head;
     if (h->next == h->last)

@@ -167,6 +167,9 @@ typedef struct falco__batch_head {
 } falco__batch_head;
 
 falco_rc falco__batch_add_plugin_event_slow(falco_batch *b, const void *data, uint32_t len, uint64_t ts);
+/* The same for a payload of len <= 8 bytes held in the first len bytes of
+ * `bytes` (as memcpy puts them there). */
+falco_rc falco__batch_add_plugin_bytes_slow(falco_batch *b, uint64_t bytes, uint32_t len, uint64_t ts);
 
 /* Every event takes at least this much of the batch's memory (a plugin
  * event is 38 bytes plus payload, rounded to 16). */
@@ -214,8 +217,16 @@ static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const voi
     falco_abi_event **slot = h->next;
     uint32_t plugin_id = h->plugin_id;
     /* One check: the cursor's space also bounds the free event slots. */
-    if ((uintptr_t)e + (need - FALCO__BATCH_MIN_EVENT) >= h->limit)
+    if ((uintptr_t)e + (need - FALCO__BATCH_MIN_EVENT) >= h->limit) {
+        if (__builtin_constant_p(len) && len && len <= sizeof(uint64_t)) {
+            /* By value: the author's payload variable need not be stored to
+             * memory on every event for the sake of this rare call. */
+            uint64_t bytes = 0;
+            memcpy(&bytes, data, len);
+            return falco__batch_add_plugin_bytes_slow(b, bytes, len, ts);
+        }
         return falco__batch_add_plugin_event_slow(b, data, len, ts);
+    }
     /* The head first, then the event's stores: typed (falco__batch_slot,
      * falco__payload_*), none of them may alias the head, so a compiler
      * need not reload it because of them. */
@@ -249,7 +260,17 @@ static inline falco_rc falco_batch_add_plugin_event_ts(falco_batch *b, const voi
 /* How many more events fit in this batch. */
 static inline uint32_t falco_batch_room(const falco_batch *b) {
     const falco__batch_head *h = (const falco__batch_head *)(const void *)b;
-    return (uint32_t)(h->last - h->next);
+    /* Written so that `while (... && falco_batch_room(b))` compiles to one
+     * compare of the two slot pointers: a batch holds at most UINT32_MAX
+     * events, so the count is never truncated. */
+    if (h->next == h->last)
+        return 0;
+    size_t n = (size_t)(h->last - h->next);
+#if defined(__GNUC__) || defined(__clang__)
+    if (n == 0 || n > UINT32_MAX)
+        __builtin_unreachable();
+#endif
+    return (uint32_t)n;
 }
 
 /* The same with the time set by the host. */

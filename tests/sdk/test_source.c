@@ -157,9 +157,32 @@ static void test_next_batch_errors(void **state) {
     expect_next_error("nosuch", "plugin 'srcplug': next_batch: failed with FAILURE: unknown scenario 'nosuch'");
 }
 
+/* 4-byte payloads: the first event of the first batch takes the add's
+ * out-of-line path (no memory yet), the others the inline one; each batch
+ * holds 4. */
+static void test_u32_payloads(void **state) {
+    (void)state;
+    falco_host_plugin *p = load_src();
+    falco_host_instance *in = open_ok(p, "u32:10");
+    const falco_abi_event *e;
+    for (uint32_t i = 1; i <= 10; i++) {
+        assert_int_equal(falco_host_next(in, &e), FALCO_OK);
+        assert_int_equal(e->len, FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + 4);
+        uint32_t v;
+        memcpy(&v, (const unsigned char *)e + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, 4);
+        assert_int_equal(v, i);
+        assert_int_equal(event_plugin_id(e), 4242);
+    }
+    assert_int_equal(falco_host_next(in, &e), FALCO_EOF);
+    falco_host_close(in);
+    falco_host_plugin_free(p);
+}
+
 static void test_batch_full_is_erange(void **state) {
     (void)state;
     expect_next_error("full",
+                      "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: the batch is full (4 events)");
+    expect_next_error("full4",
                       "plugin 'srcplug': next_batch: failed with FAILURE: next_batch: the batch is full (4 events)");
 }
 
@@ -489,6 +512,7 @@ int main(void) {
         cmocka_unit_test(test_timeout_with_events_delivers_them_first),
         cmocka_unit_test(test_next_batch_errors),
         cmocka_unit_test(test_batch_full_is_erange),
+        cmocka_unit_test(test_u32_payloads),
         cmocka_unit_test(test_add_event_valid),
         cmocka_unit_test(test_add_event_validation),
         cmocka_unit_test(test_open_errors),

@@ -148,6 +148,22 @@ static falco_rc src_next_batch(falco_plugin *p, void *instance, falco_batch *b) 
         }
         return FALCO_OK;
     }
+    if (strcmp(s, "u32") == 0) { /* arg events of 4-byte payloads 1, 2, ... */
+        while (in->done < in->arg && falco_batch_room(b)) {
+            uint32_t v = (uint32_t)in->done + 1;
+            FALCO_TRY(falco_batch_add_plugin_event(b, &v, sizeof v));
+            in->done++;
+        }
+        return in->done < in->arg ? FALCO_OK : FALCO_EOF;
+    }
+    if (strcmp(s, "full4") == 0) { /* the same with 4-byte payloads */
+        uint32_t room = falco_batch_room(b);
+        for (uint32_t i = 0; i <= room; i++) {
+            uint32_t v = i;
+            FALCO_TRY(falco_batch_add_plugin_event(b, &v, sizeof v));
+        }
+        return FALCO_OK;
+    }
     if (strcmp(s, "reserve") == 0) {
         if (in->calls > 1)
             return FALCO_EOF;
