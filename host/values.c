@@ -61,20 +61,16 @@ static falco_rc put(size_t size, int n)
 
 /* An ipaddr value: a 4- or 16-byte address as libsinsp prints it, other
  * sizes (on which libsinsp throws) in hex. */
+/* An ipaddr as libsinsp prints it (rawval_to_string): 4 bytes dotted, 16 as
+ * IPv6; libsinsp stops on any other size ("IP address of incorrect size"),
+ * so it is refused here rather than printed some other way. */
 static falco_rc format_addr(const uint8_t *b, uint32_t len, char *buf, size_t size)
 {
     char addr[INET6_ADDRSTRLEN];
-    if ((len == 4 || len == 16) && inet_ntop(len == 4 ? AF_INET : AF_INET6, b, addr, sizeof addr))
-        return put(size, snprintf(buf, size, "%s", addr));
-    size_t used = 0;
     buf[0] = '\0';
-    for (uint32_t k = 0; k < len; k++) {
-        if (used + 3 > size)
-            return FALCO_ETRUNCATED;
-        snprintf(buf + used, size - used, "%02x", b[k]);
-        used += 2;
-    }
-    return FALCO_OK;
+    if ((len != 4 && len != 16) || !inet_ntop(len == 4 ? AF_INET : AF_INET6, b, addr, sizeof addr))
+        return FALCO_EINVAL;
+    return put(size, snprintf(buf, size, "%s", addr));
 }
 
 falco_rc falco_host_value_format(const falco_host_values *v, uint64_t i, char *buf, size_t size)

@@ -404,11 +404,14 @@ falco_rc falco_host_value_u64(const falco_host_values *v, uint64_t i, uint64_t *
 falco_rc falco_host_value_bool(const falco_host_values *v, uint64_t i, bool *out);
 falco_rc falco_host_value_buf(const falco_host_values *v, uint64_t i, const void **ptr, uint32_t *len);
 
-/* Formats value i of v as text into buf (size bytes, NUL-terminated):
- * strings as is, integers in decimal, bools "true"/"false", 4-byte ipaddr
- * dotted, 16-byte ipaddr as IPv6, other ipaddr sizes in hex, ipnet as
- * "<IPNET>" whatever its bytes (libsinsp prints no ipnet value). Returns FALCO_OK, FALCO_ERANGE (i >= count), or
- * FALCO_ETRUNCATED when buf was too small (still NUL-terminated). */
+/* Formats value i of v as text into buf (size bytes, NUL-terminated), as
+ * libsinsp prints it: strings as is, integers in decimal, bools
+ * "true"/"false", a 4-byte ipaddr dotted, a 16-byte one as IPv6, ipnet as
+ * "<IPNET>" whatever its bytes (libsinsp prints no ipnet value). Returns
+ * FALCO_OK, FALCO_ERANGE (i >= count), FALCO_EINVAL for an ipaddr of any
+ * other size (libsinsp stops on it: "IP address of incorrect size"; buf
+ * is ""), or FALCO_ETRUNCATED when buf was too small (still
+ * NUL-terminated). */
 falco_rc falco_host_value_format(const falco_host_values *v, uint64_t i, char *buf, size_t size);
 
 /* ---- parsing, async, capture listening ------------------------------------- */

@@ -1,7 +1,7 @@
 /* falco_host_value_format on ipaddr and ipnet values, as libsinsp's
- * rawval_to_string prints them: an ipaddr as its address (hex for a size
- * libsinsp refuses), an ipnet as <IPNET> whatever its bytes (libsinsp prints
- * no ipnet value: it only matches them against networks in filters). */
+ * rawval_to_string prints them: an ipaddr as its address (refused at a
+ * size libsinsp stops on), an ipnet as <IPNET> whatever its bytes (libsinsp
+ * prints no ipnet value: it only matches them against networks in filters). */
 #include "host_test.h"
 
 /* One buffer value of type t: formatted into a size-byte buffer. */
@@ -48,8 +48,23 @@ static void test_ipaddr_prints_its_address(void **state)
     (void)state;
     expect_text(FALCO_ABI_FT_IPADDR, v4, 4, "10.1.2.3");
     expect_text(FALCO_ABI_FT_IPADDR, v6, 16, "2001:db8::1");
-    expect_text(FALCO_ABI_FT_IPADDR, v4_prefix, 5, "0a00000008");
-    expect_text(FALCO_ABI_FT_IPADDR, v6_prefix, 17, "20010db800000000000000000000000020");
+}
+
+/* libsinsp stops on an ipaddr of another size ("rawval_to_string called
+ * with IP address of incorrect size"): refused, with an empty text. */
+static void test_ipaddr_other_sizes_refused(void **state)
+{
+    (void)state;
+    static const unsigned char big[3000] = { 1 };
+    const struct {
+        const void *bytes;
+        uint32_t len;
+    } bad[] = { { v4_prefix, 5 }, { v4_mask, 8 }, { v6_prefix, 17 }, { v4, 0 }, { v4, 3 }, { big, 3000 } };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char buf[64] = "unchanged";
+        assert_int_equal(format_one(FALCO_ABI_FT_IPADDR, bad[i].bytes, bad[i].len, buf, sizeof buf), FALCO_EINVAL);
+        assert_string_equal(buf, "");
+    }
 }
 
 static void test_ipnet_truncated(void **state)
@@ -69,6 +84,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ipnet_prints_as_libsinsp),
         cmocka_unit_test(test_ipaddr_prints_its_address),
+        cmocka_unit_test(test_ipaddr_other_sizes_refused),
         cmocka_unit_test(test_ipnet_truncated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1231,7 +1231,8 @@ static int extract_one(falco_host_plugin *p, falco_host_extractor *x, const falc
 }
 
 /* Value k of v as text into *buf (grown from the caller's stack buffer as
- * needed: hex buffers grow with the value). -1 when out of memory. */
+ * needed). -1 when out of memory, -2 for a value libsinsp refuses to print
+ * (an ipaddr of a size other than 4 or 16). */
 static int format_value(const falco_host_values *v, uint64_t k, char **buf, size_t *cap, char *stack)
 {
     falco_rc rc;
@@ -1244,19 +1245,22 @@ static int format_value(const falco_host_values *v, uint64_t k, char **buf, size
         *buf = grown;
         *cap *= 2;
     }
-    return 0; /* any other failure left "" in *buf */
+    return rc == FALCO_EINVAL ? -2 : 0; /* any other failure left "" in *buf */
 }
 
-/* Values as text on out, whole and on one line (falcoplug_put_text): one as
- * is, a list as (a,b). Returns -1 when out of memory (message on stderr). */
-static int put_values(FILE *out, const falco_host_values *v)
+/* Values of field `name` on event evtnum as text on out, whole and on one
+ * line (falcoplug_put_text): one as is, a list as (a,b). Returns -1 when
+ * out of memory or on a value libsinsp would stop on (message on stderr:
+ * the run stops too). */
+static int put_values(FILE *out, const falco_host_values *v, const char *name, uint64_t evtnum)
 {
     char stack[64], *buf = stack;
     size_t cap = sizeof stack;
     int ret = 0;
+    uint64_t k = 0;
     if (v->is_list)
         fputc('(', out);
-    for (uint64_t k = 0; k < v->count && ret == 0; k++) {
+    for (; k < v->count; k++) {
         if (k)
             fputc(',', out);
         const char *str;
@@ -1264,11 +1268,26 @@ static int put_values(FILE *out, const falco_host_values *v)
             falcoplug_put_str(out, str);
         else if ((ret = format_value(v, k, &buf, &cap, stack)) == 0)
             falcoplug_put_str(out, buf);
+        else
+            break;
     }
-    if (v->is_list)
+    if (v->is_list && ret == 0)
         fputc(')', out);
     if (buf != stack)
         free(buf);
+    if (ret == -2) {
+        const void *ptr;
+        uint32_t len = 0;
+        (void)falco_host_value_buf(v, k, &ptr, &len);
+        fflush(stdout);
+        fputs("\nfalcoplug run: field '", stderr);
+        falcoplug_put_str(stderr, name);
+        fprintf(stderr,
+                "' on event #%llu: an ipaddr value of %u bytes, which libsinsp refuses to print (it stops the run: "
+                "\"IP address of incorrect size\"); an address is 4 (IPv4) or 16 (IPv6) bytes\n",
+                (unsigned long long)evtnum, len);
+        return -1;
+    }
     if (ret != 0) {
         fflush(stdout);
         fprintf(stderr, "\nfalcoplug run: out of memory formatting a value\n");
@@ -1310,7 +1329,7 @@ static int put_piece(FILE *out, const struct run_piece *pc, const falco_abi_even
         return put_expr(out, pc->expr, ei);
     falco_host_values v;
     if (extract_one(pc->p, pc->x, ei, &v))
-        return put_values(out, &v);
+        return put_values(out, &v, falco_host_extractor_field(pc->x)->name, ei->evtnum);
     fputs("<NA>", out);
     return 0;
 }
@@ -1318,38 +1337,58 @@ static int put_piece(FILE *out, const struct run_piece *pc, const falco_abi_even
 /* A field with a width (%<N>field): its text padded with spaces or cut to
  * N bytes, as libsinsp does (a multi-byte character cut in two prints its
  * remaining bytes as '.'). -1 out of memory. */
-static int put_piece_width(const struct run_piece *pc, const falco_abi_event_input *ei)
+static int put_piece_width(FILE *out, const struct run_piece *pc, const falco_abi_event_input *ei)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
     int ret = m ? put_piece(m, pc, ei) : -1;
-    if (m && fclose(m) != 0)
+    bool no_memory = !m; /* put_piece says why it failed */
+    if (m && fclose(m) != 0) {
         ret = -1;
+        no_memory = true;
+    }
     if (ret == 0) {
         size_t w = (size_t)pc->width;
-        falcoplug_put_text(stdout, text, len < w ? len : w);
+        falcoplug_put_text(out, text, len < w ? len : w);
         for (size_t i = len; i < w; i++)
-            fputc(' ', stdout);
-    } else {
+            fputc(' ', out);
+    } else if (no_memory) {
         fprintf(stderr, "\nfalcoplug run: out of memory formatting a value\n");
     }
     free(text);
     return ret;
 }
 
+/* The line is made whole before it is printed: a value the run stops on
+ * (see put_values) leaves no half line, as in libsinsp. */
 int run_template_print(falco_host_plugin *p, const run_template *t, const falco_abi_event_input *ei)
 {
     (void)p;
-    printf("%llu ", (unsigned long long)ei->evtnum);
-    for (size_t i = 0; i < t->count; i++) {
-        const struct run_piece *pc = &t->pieces[i];
-        fputs(pc->text, stdout);
-        if ((pc->x || pc->expr) && (pc->width ? put_piece_width(pc, ei) : put_piece(stdout, pc, ei)) != 0)
-            return -1;
+    char *line = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&line, &len);
+    if (!m) {
+        fprintf(stderr, "falcoplug run: out of memory formatting a line\n");
+        return -1;
     }
-    fputc('\n', stdout);
-    return 0;
+    int ret = fprintf(m, "%llu ", (unsigned long long)ei->evtnum) < 0 ? -1 : 0;
+    for (size_t i = 0; i < t->count && ret == 0; i++) {
+        const struct run_piece *pc = &t->pieces[i];
+        fputs(pc->text, m);
+        if (pc->x || pc->expr)
+            ret = pc->width ? put_piece_width(m, pc, ei) : put_piece(m, pc, ei);
+    }
+    if (fclose(m) != 0 && ret == 0) {
+        fprintf(stderr, "falcoplug run: out of memory formatting a line\n");
+        ret = -1;
+    }
+    if (ret == 0) {
+        fwrite(line, 1, len, stdout);
+        fputc('\n', stdout);
+    }
+    free(line);
+    return ret;
 }
 
 int run_print_field_values(falco_host_plugin *p, const falco_abi_event_input *ei)
@@ -1368,7 +1407,7 @@ int run_print_field_values(falco_host_plugin *p, const falco_abi_event_input *ei
             fputs(sep, stdout);
             falcoplug_put_str(stdout, f->name);
             fputc('=', stdout);
-            if (put_values(stdout, &v) != 0)
+            if (put_values(stdout, &v, f->name, ei->evtnum) != 0)
                 got = -1;
             sep = " ";
         }

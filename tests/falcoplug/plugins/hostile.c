@@ -7,7 +7,7 @@
  *   hostile.str      a value with a newline, ESC, CR, DEL and a C1 control
  *   hostile.big      a 10000-byte value ending in "END"
  *   hostile.key[k]   the key itself (required)
- *   hostile.addrs    a list of one 3000-byte ipaddr (printed in hex)
+ *   hostile.addrs    a list of one 3000-byte ipaddr (libsinsp stops on it)
  *                    (fields extracted from its own events and syscall ones)
  *   metrics          hostile.events (u64), hostile.ratio (double) and a
  *                    name with a newline in it
