@@ -41,22 +41,29 @@ static falco_rc read_inline(const unsigned char *buf, uint32_t size, uint64_t *o
     return rc;
 }
 
-/* The general check on the same event: the payload's bytes or its code. */
+/* The general check on the same event (falco_event_plugin_data, then the
+ * size): the payload's bytes or its code. */
 static falco_rc read_general(const unsigned char *buf, uint32_t size, uint64_t *out)
 {
     falco_event ev = {.evt = (const falco_abi_event *)(const void *)buf, .evtnum = 7};
-    falco__payload_read r = falco__event_payload_read_slow(&ev, size);
+    const void *data;
+    uint32_t len;
     *out = 0;
-    memcpy(out, &r.bytes, size);
-    return r.rc;
+    falco_rc rc = falco_event_plugin_data(&ev, &data, &len, NULL);
+    if (rc != FALCO_OK)
+        return rc;
+    if (len != size)
+        return FALCO_ETRUNCATED;
+    memcpy(out, data, size);
+    return FALCO_OK;
 }
 
-static void check_every_byte(uint32_t size)
+static void check_every_byte(uint32_t size, uint32_t extra)
 {
     const uint64_t value = size == 8 ? 0x1122334455667788ull : 0x55667788u;
     unsigned char buf[128];
     uint64_t got, want;
-    make_event(buf, sizeof buf, size, value, 0);
+    make_event(buf, sizeof buf, size, value, extra);
     assert_int_equal(read_inline(buf, size, &got), FALCO_OK);
     assert_int_equal(got, value);
     /* Each byte from the length field (offset 16) to the end of the plugin
@@ -64,13 +71,13 @@ static void check_every_byte(uint32_t size)
     static const unsigned char changes[] = {0x01, 0x80, 0xff};
     for (size_t off = 16; off < FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET; off++) {
         for (size_t c = 0; c < sizeof changes; c++) {
-            make_event(buf, sizeof buf, size, value, 0);
+            make_event(buf, sizeof buf, size, value, extra);
             buf[off] ^= changes[c];
             falco_rc rc_inline = read_inline(buf, size, &got);
             falco_rc rc_general = read_general(buf, size, &want);
             if (rc_inline != rc_general || (rc_inline == FALCO_OK && got != want))
-                fail_msg("payload of %u bytes, byte %zu ^ 0x%02x: inline %d/%llx, general %d/%llx", size, off,
-                         changes[c], rc_inline, (unsigned long long)got, rc_general, (unsigned long long)want);
+                fail_msg("payload of %u bytes (+%u), byte %zu ^ 0x%02x: inline %d/%llx, general %d/%llx", size, extra,
+                         off, changes[c], rc_inline, (unsigned long long)got, rc_general, (unsigned long long)want);
             if (off >= 34) {
                 /* the plugin id: not this accessor's business */
                 assert_int_equal(rc_inline, FALCO_OK);
@@ -78,7 +85,7 @@ static void check_every_byte(uint32_t size)
             } else if (off >= 20) {
                 /* type, parameter count, parameter lengths: refused */
                 if (rc_inline == FALCO_OK)
-                    fail_msg("payload of %u bytes, byte %zu ^ 0x%02x: accepted", size, off, changes[c]);
+                    fail_msg("payload of %u bytes (+%u), byte %zu ^ 0x%02x: accepted", size, extra, off, changes[c]);
                 assert_int_equal(got, 0); /* the output is zeroed on failure */
             }
             /* the length (16..19): longer, the bytes after the payload are
@@ -88,8 +95,8 @@ static void check_every_byte(uint32_t size)
     /* A length that cuts the payload, or the header, is refused. */
     const uint32_t short_by[] = {1, size, size + 1, FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size};
     for (size_t i = 0; i < sizeof short_by / sizeof short_by[0]; i++) {
-        make_event(buf, sizeof buf, size, value, 0);
-        uint32_t len = FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size - short_by[i];
+        make_event(buf, sizeof buf, size, value, extra);
+        uint32_t len = FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size - short_by[i]; /* ends before the payload does */
         memcpy(buf + 16, &len, sizeof len);
         assert_int_not_equal(read_inline(buf, size, &got), FALCO_OK);
         assert_int_equal(got, 0);
@@ -97,16 +104,20 @@ static void check_every_byte(uint32_t size)
     }
 }
 
+/* With no byte after the payload (the fast test's event) and with 5 (the
+ * general test's). */
 static void test_u64_every_byte(void **state)
 {
     (void)state;
-    check_every_byte(8);
+    check_every_byte(8, 0);
+    check_every_byte(8, 5);
 }
 
 static void test_u32_every_byte(void **state)
 {
     (void)state;
-    check_every_byte(4);
+    check_every_byte(4, 0);
+    check_every_byte(4, 5);
 }
 
 /* An event with bytes after the payload (its length says so) is valid: the
