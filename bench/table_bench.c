@@ -17,7 +17,9 @@
  * through falco_host_extract.
  *
  * usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N] [--samples]
- * Paired samples, as `falcoplug bench --pair` takes them: per round and
+ *                    [--only table_read|table_read_owner]
+ * --only checks and times that path alone (bench/callgrind counts each
+ * path's instructions that way). Paired samples, as `falcoplug bench --pair` takes them: per round and
  * path, a warm-up of both, then 101 pairs of samples of N/101 calls, the
  * two readers alternating raw sdk, sdk raw... so that both sides of a pair
  * see the same machine. Per path, over every round, one line:
@@ -225,12 +227,23 @@ int main(int argc, char **argv) {
     unsigned long rounds = 7, iterations = 200000;
     bool print_samples = false;
     if (argc < 3) {
-        fprintf(stderr, "usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N] [--samples]\n");
+        fprintf(stderr, "usage: table_bench TABLE_RAW.so TABLE_SDK.so [--rounds R] [--iterations N] [--samples] "
+                        "[--only table_read|table_read_owner]\n");
         return 2;
     }
+    const char *only = NULL;
     for (int i = 3; i < argc; i++) {
         if (strcmp(argv[i], "--samples") == 0) {
             print_samples = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--only") == 0) {
+            if (i + 1 == argc || (strcmp(argv[i + 1], "table_read") && strcmp(argv[i + 1], "table_read_owner"))) {
+                fprintf(stderr, "table_bench: --only takes table_read or table_read_owner%s%s\n",
+                        i + 1 < argc ? ", not " : "", i + 1 < argc ? argv[i + 1] : "");
+                return 2;
+            }
+            only = argv[++i];
             continue;
         }
         char *end = NULL;
@@ -238,8 +251,8 @@ int main(int argc, char **argv) {
         if (i + 1 == argc || *end || n == 0 || n > 1000000000ul ||
             (strcmp(argv[i], "--rounds") && strcmp(argv[i], "--iterations"))) {
             fprintf(stderr,
-                    "table_bench: bad option %s%s%s (expected --rounds R, --iterations N: 1 to 1e9, or "
-                    "--samples)\n",
+                    "table_bench: bad option %s%s%s (expected --rounds R, --iterations N: 1 to 1e9, "
+                    "--samples or --only PATH)\n",
                     argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
             return 2;
         }
@@ -261,10 +274,14 @@ int main(int argc, char **argv) {
     make_event();
     falco_abi_event_input in = {.evt = (const falco_abi_event *)(void *)event_buf, .evtnum = 1,
                                 .evtsrc = TABLE_BENCH_SOURCE};
+    /* the paths asked for (--only: one) */
+    bool run[2];
+    for (int r = 0; r < 2; r++)
+        run[r] = !only || strcmp(only, readers[0][r].path) == 0;
     /* every reader reads what the table holds, for every key */
     for (int p = 0; p < 2; p++)
         for (int r = 0; r < 2; r++)
-            for (uint64_t k = 0; k < TABLE_BENCH_ENTRIES; k++)
+            for (uint64_t k = 0; run[r] && k < TABLE_BENCH_ENTRIES; k++)
                 if (read_one(&readers[p][r], &in, k) != TABLE_BENCH_VALUE(k)) {
                     fprintf(stderr, "table_bench: %s %s: wrong value for key %llu\n", readers[p][r].label,
                             readers[p][r].path, (unsigned long long)k);
@@ -281,6 +298,8 @@ int main(int argc, char **argv) {
             }
     for (unsigned long round = 0; round < rounds; round++)
         for (int r = 0; r < 2; r++) {
+            if (!run[r])
+                continue;
             for (int p = 0; p < 2; p++)
                 warm_up(&readers[p][r], &ser[r][p], calls * 10);
             for (size_t i = round * SAMPLES; i < (round + 1) * SAMPLES; i++)
@@ -294,6 +313,11 @@ int main(int argc, char **argv) {
                 }
         }
     for (int r = 0; r < 2; r++) {
+        if (!run[r]) {
+            free(ser[r][0].ns);
+            free(ser[r][1].ns);
+            continue;
+        }
         for (int p = 0; p < 2; p++)
             if (ser[r][p].got != (uint64_t)total * calls) {
                 fprintf(stderr, "table_bench: %s %s: some reads gave no value\n", readers[p][r].label,

@@ -263,6 +263,18 @@ static void test_tables_alternate(void **state) {
     assert_int_equal(run(BENCH_TABLES " " TABLE_RAW_PLUGIN " " TABLE_SDK_PLUGIN " --rounds", &out), 2);
     assert_non_null(strstr(out, "bad option --rounds"));
     free(out);
+    /* --only: that path alone (bench/callgrind counts each path that way) */
+    assert_int_equal(run(BENCH_TABLES " " TABLE_RAW_PLUGIN " " TABLE_SDK_PLUGIN
+                                      " --rounds 1 --iterations 1010 --samples --only table_read_owner",
+                         &out),
+                     0);
+    check_pairs(out, "table_read_owner", "ns/call", 101, 10, 0);
+    assert_int_equal(count_prefix(out, "pair table_read "), 0);
+    assert_int_equal(count_prefix(out, "sample table_read "), 0);
+    free(out);
+    assert_int_equal(run(BENCH_TABLES " " TABLE_RAW_PLUGIN " " TABLE_SDK_PLUGIN " --only table_write", &out), 2);
+    assert_non_null(strstr(out, "--only takes table_read or table_read_owner, not table_write"));
+    free(out);
 }
 
 static void test_cputime(void **state) {
