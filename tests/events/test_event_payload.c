@@ -126,20 +126,21 @@ static void test_u32_every_byte(void **state)
 static void test_trailing_bytes_and_other_sizes(void **state)
 {
     (void)state;
-    unsigned char buf[128];
-    uint64_t v;
-    make_event(buf, sizeof buf, 8, 42, 5);
-    assert_int_equal(read_inline(buf, 8, &v), FALCO_OK);
-    assert_int_equal(v, 42);
-    make_event(buf, sizeof buf, 4, 43, 3);
-    assert_int_equal(read_inline(buf, 4, &v), FALCO_OK);
-    assert_int_equal(v, 43);
-    make_event(buf, sizeof buf, 8, 44, 0);
-    assert_int_equal(read_inline(buf, 4, &v), FALCO_ETRUNCATED);
-    assert_int_equal(v, 0);
-    make_event(buf, sizeof buf, 4, 45, 0);
-    assert_int_equal(read_inline(buf, 8, &v), FALCO_ETRUNCATED);
-    assert_int_equal(v, 0);
+    static const struct {
+        uint32_t size, extra, read_size; /* the event's payload, bytes after it, what is read */
+        uint64_t value;
+        falco_rc rc;
+    } cases[] = {
+        {8, 5, 8, 42, FALCO_OK},         {4, 3, 4, 43, FALCO_OK},
+        {8, 0, 4, 44, FALCO_ETRUNCATED}, {4, 0, 8, 45, FALCO_ETRUNCATED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned char buf[128];
+        uint64_t v;
+        make_event(buf, sizeof buf, cases[i].size, cases[i].value, cases[i].extra);
+        assert_int_equal(read_inline(buf, cases[i].read_size, &v), cases[i].rc);
+        assert_int_equal(v, cases[i].rc == FALCO_OK ? cases[i].value : 0);
+    }
 }
 
 int main(void)
