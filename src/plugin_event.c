@@ -67,19 +67,3 @@ falco_rc falco__event_payload_size_error(const falco_event *ev, uint32_t len, ui
                       (unsigned)len, (unsigned)want);
     return FALCO_ETRUNCATED;
 }
-
-falco_rc falco__event_payload_error(const falco_event *ev, uint32_t size) {
-    const void *data;
-    uint32_t len;
-    falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
-    if (rc != FALCO_OK)
-        return rc;
-    if (len != size)
-        return falco__event_payload_size_error(ev, len, size);
-    /* The inline tests refused an event the general one accepts: cannot
-     * happen (the test suite compares them byte by byte); say so rather
-     * than return success without the value. */
-    falco__set_detail(ev->evt, "event #%llu: payload of %u bytes refused", (unsigned long long)ev->evtnum,
-                      (unsigned)size);
-    return FALCO_EPARSE;
-}

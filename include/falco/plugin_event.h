@@ -75,53 +75,46 @@ static inline falco_rc falco_event_plugin_data(const falco_event *ev, const void
     return rc;
 }
 
-/* Internal: why a payload of `size` bytes cannot be read from ev (another
- * event type, a malformed event, a payload of another size): records the
- * detail the SDK appends to the error message and returns the code, never
- * FALCO_OK. */
-falco_rc falco__event_payload_error(const falco_event *ev, uint32_t size);
-
 /* Internal: copies a payload of exactly `size` bytes (at most 8) into out
  * (zeroed on failure). The fast test is the common, well-formed event: type
  * 322 with 2 params, whose length is exactly the 38-byte head plus `size`,
  * and whose two parameter lengths (read as one 8-byte word) are 4 and
- * `size`; it implies every bound the general test checks. The general test
- * (bytes after the payload are allowed) is inline too; only a failure makes
- * a call, which says why. */
+ * `size`; it implies every bound the general test checks. Anything else
+ * takes falco_event_plugin_data (bytes after the payload are allowed),
+ * inline too: only a failure makes a call, which says why. */
 static inline falco_rc falco__event_payload_exact(const falco_event *ev, void *out, uint32_t size) {
     const falco_abi_event *e = ev->evt;
     const unsigned char *b = (const unsigned char *)(const void *)e;
-    const uint32_t want_lens[2] = {4, size};
-    uint64_t lens, want;
-    memcpy(&want, want_lens, sizeof want);
     if (__builtin_expect(e->len == (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size &&
                              e->type == FALCO_ABI_EVENT_PLUGIN && e->nparams == 2,
                          1)) {
+        const uint32_t want_lens[2] = {4, size};
+        uint64_t lens, want;
         memcpy(&lens, b + sizeof(falco_abi_event), sizeof lens); /* within the 38 bytes checked above */
+        memcpy(&want, want_lens, sizeof want);
         if (__builtin_expect(lens == want, 1)) {
             memcpy(out, b + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, size);
             return FALCO_OK;
         }
-    } else {
+    }
 #if defined(__GNUC__) || defined(__clang__)
-        /* The same event, read again here: keeps the compiler from holding
-         * the fast test's fields in registers for this rare test (the fast
-         * one then compares memory directly). */
-        __asm__("" : "+r"(e));
-        b = (const unsigned char *)(const void *)e;
+    /* The event is read again by the general test: keeps the compiler from
+     * holding the fast test's fields in registers for it (the fast test
+     * then compares memory directly). */
+    __asm__("" : "+r"(ev));
 #endif
-        if (e->type == FALCO_ABI_EVENT_PLUGIN && e->nparams == 2 &&
-            e->len >= (uint32_t)FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET + size) {
-            memcpy(&lens, b + sizeof(falco_abi_event), sizeof lens); /* within the bytes just checked */
-            if (lens == want) { /* bytes after the payload: allowed */
-                memcpy(out, b + FALCO_ABI_PLUGIN_EVENT_PAYLOAD_OFFSET, size);
-                return FALCO_OK;
-            }
+    const void *data;
+    uint32_t len;
+    falco_rc rc = falco_event_plugin_data(ev, &data, &len, NULL);
+    if (rc == FALCO_OK) {
+        if (len == size) {
+            memcpy(out, data, size);
+            return FALCO_OK;
         }
+        rc = falco__event_payload_size_error(ev, len, size);
+        FALCO__NOT_OK(rc);
     }
     memset(out, 0, size);
-    falco_rc rc = falco__event_payload_error(ev, size);
-    FALCO__NOT_OK(rc);
     return rc;
 }
 
